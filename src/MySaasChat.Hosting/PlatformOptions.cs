@@ -41,6 +41,10 @@ public sealed class PlatformOptions
 
     public StackExchange.Redis.ConfigurationOptions? Redis { get; init; }
     public string? RabbitMqUrl { get; init; }
+    /// <summary>Prefix of every Redis key, so several deployments (or test runs) can share one Redis.</summary>
+    public string RedisKeyPrefix { get; init; } = "mysaaschat:";
+    /// <summary>Prefix of the exchange and queue names, so several deployments (or test runs) can share one broker.</summary>
+    public string RabbitMqPrefix { get; init; } = "mysaaschat";
 
     public IReadOnlyList<string> CorsOrigins { get; init; } = [];
     public bool CorsCredentials { get; init; }
@@ -149,6 +153,8 @@ public sealed class PlatformOptions
             MigrateOnStart = s.Bool("MIGRATE_ON_START", target == "all"),
             Redis = redis,
             RabbitMqUrl = rabbit,
+            RedisKeyPrefix = s.String("REDIS_KEY_PREFIX") ?? "mysaaschat:",
+            RabbitMqPrefix = s.String("RABBITMQ_PREFIX") ?? "mysaaschat",
             CorsOrigins = origins,
             CorsCredentials = credentials,
             RateLimitWindowMs = s.Int("RATE_LIMIT_WINDOW_MS", 60_000, 1, int.MaxValue),

@@ -56,7 +56,7 @@ public sealed class InMemoryRateLimitStore(TimeProvider clock) : IRateLimitStore
     }
 }
 
-public sealed class RedisRateLimitStore(IConnectionMultiplexer redis, TimeProvider clock) : IRateLimitStore
+public sealed class RedisRateLimitStore(IConnectionMultiplexer redis, PlatformOptions options, TimeProvider clock) : IRateLimitStore
 {
     // INCR and set the expiry on the first hit, atomically, so a crash between the two cannot leave a key that never expires.
     private const string Script = """
@@ -70,7 +70,7 @@ public sealed class RedisRateLimitStore(IConnectionMultiplexer redis, TimeProvid
         var ms = (long)window.TotalMilliseconds;
         var windowId = clock.GetUtcNow().ToUnixTimeMilliseconds() / ms;
         var result = await redis.GetDatabase().ScriptEvaluateAsync(Script,
-            [new RedisKey($"mysaaschat:ratelimit:{key}:{windowId}")], [ms * 2]);
+            [new RedisKey($"{options.RedisKeyPrefix}ratelimit:{key}:{windowId}")], [ms * 2]);
         return (long)result;
     }
 }

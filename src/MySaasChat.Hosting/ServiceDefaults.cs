@@ -70,7 +70,7 @@ public static class ServiceDefaults
             services.AddStackExchangeRedisCache(o =>
             {
                 o.ConnectionMultiplexerFactory = () => Task.FromResult<IConnectionMultiplexer>(redis);
-                o.InstanceName = "mysaaschat:cache:";
+                o.InstanceName = options.RedisKeyPrefix + "cache:";
             });
             services.AddSingleton<IRateLimitStore, RedisRateLimitStore>();
             health.AddCheck<RedisHealthCheck>("redis", HealthStatus.Unhealthy, [HealthTags.Required], TimeSpan.FromSeconds(5));
@@ -81,7 +81,14 @@ public static class ServiceDefaults
         }
         services.AddSingleton<RateLimiter>();
 
-        RabbitMqOptions? rabbit = options.RabbitMqUrl is null ? null : new RabbitMqOptions { Url = options.RabbitMqUrl, ClientName = options.ServiceName };
+        RabbitMqOptions? rabbit = options.RabbitMqUrl is null ? null : new RabbitMqOptions
+        {
+            Url = options.RabbitMqUrl,
+            ClientName = options.ServiceName,
+            Exchange = options.RabbitMqPrefix + ".events",
+            DeadLetterExchange = options.RabbitMqPrefix + ".dead-letter",
+            QueuePrefix = options.RabbitMqPrefix + ".",
+        };
         services.AddMessaging(catalog, rabbit);
         if (rabbit is not null)
         {
