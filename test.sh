@@ -65,9 +65,11 @@ export ERL_EPMD_ADDRESS=127.0.0.1
 SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 CONF
   fi
-  if rabbitmqctl -q await_startup --timeout 2 >/dev/null 2>&1; then return; fi
+  if rabbitmqctl -q ping >/dev/null 2>&1; then return; fi
   as_root rabbitmq-server -detached >/dev/null 2>&1
-  rabbitmqctl -q await_startup --timeout 60 >/dev/null
+  # -detached returns before the node registers: wait for it to answer, then for the app to boot.
+  for _ in $(seq 1 60); do rabbitmqctl -q ping >/dev/null 2>&1 && break; sleep 1; done
+  rabbitmqctl -q await_startup >/dev/null
   STARTED+=("rabbitmq")
 }
 
