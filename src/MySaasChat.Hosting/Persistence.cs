@@ -61,7 +61,15 @@ public static class Persistence
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
                 await db.Database.CloseConnectionAsync();
             }
-            await db.Database.MigrateAsync(ct);
+            if (db.Database.GetMigrations().Any())
+            {
+                await db.Database.MigrateAsync(ct);
+            }
+            else
+            {
+                // A module without migrations (a test probe) gets its schema created directly.
+                await db.Database.EnsureCreatedAsync(ct);
+            }
             logger.LogInformation("Database of {Module} is up to date ({Count} migrations applied)", database.Module, pending.Count);
         }
     }

@@ -163,6 +163,17 @@ public static class ServiceDefaults
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<MaintenanceMiddleware>();
+        app.Use(async (http, next) =>
+        {
+            // Refuse a declared oversized body before reading it; Kestrel also stops undeclared ones mid-stream.
+            if (http.Request.ContentLength > options.MaxRequestBodySize)
+            {
+                await Problems.Result(StatusCodes.Status413PayloadTooLarge, "request.too_large", "Request body too large",
+                    $"The body may be at most {options.MaxRequestBodySize} bytes.").ExecuteAsync(http);
+                return;
+            }
+            await next(http);
+        });
         app.UseCors();
         app.UseMiddleware<RateLimitMiddleware>();
         if (app.Services.GetService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>() is not null)
