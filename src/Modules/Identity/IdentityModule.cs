@@ -27,7 +27,7 @@ public sealed class IdentityModule : IModule
     {
         var identity = IdentityOptions.Load(new Settings(builder.Configuration));
         builder.Services.AddSingleton(identity);
-        builder.Services.AddSingleton<PasswordHasher>();
+        builder.Services.AddSingleton(new PasswordHasher(identity.HashMemoryKiB, identity.HashIterations, identity.HashParallelism));
         builder.Services.AddSingleton<AccessTokenIssuer>();
         builder.Services.AddScoped<Authenticator>();
         builder.Services.AddHostedService<AdminBootstrap>();
