@@ -57,6 +57,8 @@ public sealed class IdentityModule : IModule
         EnableTwoFactor.Map(group);
         DisableTwoFactor.Map(group);
 
+        Jwks.Map(app);
+
         var admin = group.MapGroup("/admin").RequireAuthorization(p => p.RequireClaim("role", Roles.Admin));
         ListUsers.Map(admin);
         AdminUpdateUser.Map(admin);
