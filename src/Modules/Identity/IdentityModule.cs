@@ -30,6 +30,9 @@ public sealed class IdentityModule : IModule
         builder.Services.AddSingleton(new PasswordHasher(identity.HashMemoryKiB, identity.HashIterations, identity.HashParallelism));
         builder.Services.AddSingleton<AccessTokenIssuer>();
         builder.Services.AddScoped<Authenticator>();
+        builder.Services.AddSingleton(OAuthSettings.Load(new Settings(builder.Configuration)));
+        builder.Services.AddHttpClient(OAuthSettings.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
+        builder.Services.AddSingleton<OAuthClient>();
         builder.Services.AddHostedService<AdminBootstrap>();
         builder.Services.AddModuleDatabase<IdentityDbContext, SqliteIdentityDbContext, PostgresIdentityDbContext>(options, ModuleName);
     }
@@ -57,6 +60,7 @@ public sealed class IdentityModule : IModule
         EnableTwoFactor.Map(group);
         DisableTwoFactor.Map(group);
 
+        OAuthSignIn.Map(group);
         Jwks.Map(app);
 
         var admin = group.MapGroup("/admin").RequireAuthorization(p => p.RequireClaim("role", Roles.Admin));
