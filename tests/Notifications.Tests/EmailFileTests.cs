@@ -99,7 +99,9 @@ public sealed class EmailFileTests
 
         var mail = await app.MailToAsync("gone@example.com");
         mail.Subject.ShouldBe("Your Acme Chat account has been deleted");
-        await app.EmailForAsync(evt.Id, e => e.Status == EmailStatus.Sent);
+        var row = await app.EmailForAsync(evt.Id, e => e.Status == EmailStatus.Sent);
+        row.HtmlBody.ShouldBeEmpty(); // delivered: the bodies (which may carry tokens) are not kept
+        row.TextBody.ShouldBeEmpty();
         await Task.Delay(300);
         app.MailFiles().Count.ShouldBe(1);
         (await app.EmailsAsync()).Count(e => e.EventId == evt.Id).ShouldBe(1);
@@ -135,6 +137,8 @@ public sealed class EmailFileTests
             return metrics.Contains("notifications_sent_total{", StringComparison.Ordinal);
         }, TimeSpan.FromSeconds(10), "notifications_sent_total on /metrics");
         metrics.Split('\n').ShouldContain(l => l.StartsWith("notifications_sent_total{") && l.Contains("template=\"quota_100\"") && l.Contains("outcome=\"sent\""));
+        metrics.ShouldContain("notifications_queue_pending");
+        metrics.ShouldContain("notifications_dead_lettered");
     }
 
     [Fact]

@@ -21,6 +21,8 @@ public sealed record MailSettings
     public TimeSpan RetryMax { get; init; } = TimeSpan.FromMinutes(15);
     /// <summary>A message still failing transiently after this long is dead-lettered.</summary>
     public TimeSpan GiveUpAfter { get; init; } = TimeSpan.FromDays(3);
+    /// <summary>Sent emails are deleted after this long (dead-lettered ones stay until an operator acts).</summary>
+    public TimeSpan Retention { get; init; } = TimeSpan.FromDays(30);
 
     public static MailSettings Load(IConfiguration config, string dataDir)
     {
@@ -78,6 +80,7 @@ public sealed record MailSettings
             RetryBase = s.Duration("NOTIFICATIONS_RETRY_BASE", TimeSpan.FromSeconds(10)),
             RetryMax = s.Duration("NOTIFICATIONS_RETRY_MAX", TimeSpan.FromMinutes(15)),
             GiveUpAfter = s.Duration("NOTIFICATIONS_GIVE_UP_AFTER", TimeSpan.FromDays(3)),
+            Retention = s.Duration("NOTIFICATIONS_RETENTION", TimeSpan.FromDays(30)),
         };
     }
 }

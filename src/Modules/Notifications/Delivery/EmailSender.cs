@@ -33,6 +33,7 @@ public sealed class EmailSender(
             try
             {
                 wait = await SendDueAsync(stoppingToken);
+                await HousekeepAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -118,6 +119,37 @@ public sealed class EmailSender(
         return due.Count == BatchSize ? TimeSpan.Zero : settings.PollInterval;
     }
 
+    private DateTimeOffset _nextCount = DateTimeOffset.MinValue;
+    private DateTimeOffset _nextPurge = DateTimeOffset.MinValue;
+
+    /// <summary>Now and then: refresh the queue gauges, and forget sent emails past the retention.</summary>
+    private async Task HousekeepAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (now < _nextCount && now < _nextPurge)
+        {
+            return;
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        if (now >= _nextCount)
+        {
+            _nextCount = now + TimeSpan.FromSeconds(15);
+            NotificationsTelemetry.Pending = await db.OutgoingEmails.CountAsync(e => e.Status == EmailStatus.Pending, ct);
+            NotificationsTelemetry.DeadLettered = await db.OutgoingEmails.CountAsync(e => e.Status == EmailStatus.DeadLettered, ct);
+        }
+        if (now >= _nextPurge)
+        {
+            _nextPurge = now + TimeSpan.FromHours(1);
+            var before = now - settings.Retention;
+            var purged = await db.OutgoingEmails.Where(e => e.Status == EmailStatus.Sent && e.SentAt < before).ExecuteDeleteAsync(ct);
+            if (purged > 0)
+            {
+                logger.LogInformation("Forgot {Count} emails sent before {Before:o}", purged, before);
+            }
+        }
+    }
+
     private async Task<bool> ClaimAsync(NotificationsDbContext db, OutgoingEmail email, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -136,7 +168,10 @@ public sealed class EmailSender(
             .SetProperty(e => e.SentAt, now)
             .SetProperty(e => e.Attempts, email.Attempts + 1)
             .SetProperty(e => e.LockedUntil, (DateTimeOffset?)null)
-            .SetProperty(e => e.LastError, (string?)null), CancellationToken.None);
+            .SetProperty(e => e.LastError, (string?)null)
+            // The bodies carry live links (reset and verification tokens): not kept once delivered.
+            .SetProperty(e => e.HtmlBody, "")
+            .SetProperty(e => e.TextBody, ""), CancellationToken.None);
         NotificationsTelemetry.Record(email.Template, "sent");
         logger.LogInformation("Email {Template} {EmailId} sent after {Attempts} attempt(s)", email.Template, email.Id, email.Attempts + 1);
     }
