@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
-using MimeKit;
 using MySaasChat.Hosting;
 using MySaasChat.Modules.Notifications.Delivery;
 using MySaasChat.Modules.Notifications.Domain;
@@ -55,13 +54,18 @@ public static class NotifyCommand
         IMailTransport transport = settings.Smtp is { } smtp
             ? new SmtpMailTransport(smtp)
             : new FileMailTransport(settings, NullLogger<FileMailTransport>.Instance);
-        var message = new MimeMessage();
-        message.From.Add(settings.From);
-        message.To.Add(MailboxAddress.Parse(email.ToAddress));
-        message.Subject = email.Subject;
-        message.MessageId = $"{Guid.NewGuid():N}@{settings.From.Domain}";
-        message.Headers.Add(EmailSender.TemplateHeader, email.Template);
-        message.Body = new BodyBuilder { TextBody = email.Text, HtmlBody = email.Html }.ToMessageBody();
+        var now = DateTimeOffset.UtcNow;
+        var message = EmailSender.ToMessage(settings, new OutgoingEmail
+        {
+            Id = Guid.CreateVersion7(),
+            Template = email.Template,
+            ToAddress = email.ToAddress,
+            Subject = email.Subject,
+            HtmlBody = email.Html,
+            TextBody = email.Text,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        });
         try
         {
             await using var session = await transport.OpenAsync(ct);

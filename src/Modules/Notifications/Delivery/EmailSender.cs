@@ -216,7 +216,9 @@ public sealed class EmailSender(
         return TimeSpan.FromMilliseconds(capped * (0.8 + Random.Shared.NextDouble() * 0.4));
     }
 
-    internal MimeMessage ToMessage(OutgoingEmail email)
+    internal MimeMessage ToMessage(OutgoingEmail email) => ToMessage(settings, email);
+
+    public static MimeMessage ToMessage(MailSettings settings, OutgoingEmail email)
     {
         var message = new MimeMessage();
         message.From.Add(settings.From);
