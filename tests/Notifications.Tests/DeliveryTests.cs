@@ -77,6 +77,27 @@ public sealed class DeliveryTests
         (await app.EmailForAsync(evt.Id, _ => true)).Attempts.ShouldBe(1);
     }
 
+    private sealed class RefusingConnections : IMailTransport
+    {
+        public string Name => "refusing";
+
+        public Task<IMailSession> OpenAsync(CancellationToken ct) =>
+            throw new SmtpCommandException(SmtpErrorCode.UnexpectedStatusCode, SmtpStatusCode.TransactionFailed, "554 no service for you");
+    }
+
+    [Fact]
+    public async Task A_server_refusing_the_connection_even_with_5xx_keeps_the_message_waiting()
+    {
+        await using var app = await StartAsync(new RefusingConnections());
+        var evt = new UserDeleted(Guid.NewGuid(), "waiting@example.com");
+
+        await app.PublishAsync(evt);
+
+        var email = await app.EmailForAsync(evt.Id, e => e.Attempts >= 2);
+        email.Status.ShouldBe(EmailStatus.Pending);
+        email.LastError.ShouldNotBeNull().ShouldContain("554");
+    }
+
     [Fact]
     public async Task Backoff_doubles_per_attempt_and_stops_growing_at_the_maximum()
     {

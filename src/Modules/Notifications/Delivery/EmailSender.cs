@@ -81,13 +81,25 @@ public sealed class EmailSender(
                 DeliveryFailure? failure = null;
                 try
                 {
-                    // Not cancelled by shutdown: a send half done is worse than a shutdown a few seconds late.
-                    session ??= await transport.OpenAsync(CancellationToken.None);
-                    await session.SendAsync(ToMessage(email), CancellationToken.None);
+                    session ??= await transport.OpenAsync(ct);
                 }
                 catch (Exception ex)
                 {
-                    failure = DeliveryFailure.Classify(ex);
+                    // Refused at connect, greeting or sign-in (even with a 5xx): the server, not this message,
+                    // is the problem, so the message waits.
+                    failure = DeliveryFailure.Classify(ex) with { Permanent = false, ConnectionBroken = true };
+                }
+                if (session is not null)
+                {
+                    try
+                    {
+                        // Not cancelled by shutdown: a send half done is worse than a shutdown a few seconds late.
+                        await session.SendAsync(ToMessage(email), CancellationToken.None);
+                    }
+                    catch (Exception ex)
+                    {
+                        failure = DeliveryFailure.Classify(ex);
+                    }
                 }
 
                 if (failure is null)
