@@ -15,6 +15,8 @@ namespace MySaasChat
               mysaaschat migrate [--target T]     apply database migrations of the target's modules
               mysaaschat health [--port N] [--url URL]
                                                   ask a running instance for /health/detailed; exit 0 when healthy
+              mysaaschat notify test --to ADDRESS
+                                                  send a test email through SMTP_HOST (or into DATA_DIR/mail)
               mysaaschat help
 
             Settings come from environment variables (see .env.example). Without any, `serve` runs
@@ -27,6 +29,11 @@ namespace MySaasChat
             var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
             try
             {
+                if (command == "notify")
+                {
+                    var env = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+                    return await MySaasChat.Modules.Notifications.NotifyCommand.RunAsync(rest, env, Console.Out, Console.Error);
+                }
                 var (target, port, url) = ParseFlags(rest);
                 switch (command)
                 {
