@@ -341,6 +341,15 @@ PY
 )
 [ $? -eq 0 ] && ok "kustomization: namespace, Deployment+Service per target, ConfigMap, Secret, Ingress, chat HPA; workflows" || bad "kubernetes/workflows" "$out"
 
+if command -v kubectl >/dev/null; then
+  out=$(kubectl kustomize "$ROOT/deploy/kubernetes" 2>&1); rc=$?
+  n=$(grep -c '^kind:' <<<"$out"); ns=$(grep -c '^  namespace: mysaaschat$' <<<"$out")
+  [ $rc -eq 0 ] && [ "$n" -eq 17 ] && [ "$ns" -eq 16 ] && ok "kubectl kustomize renders 17 objects, all in namespace mysaaschat" \
+    || bad "kubectl kustomize (rc=$rc, $n objects, $ns namespaced)" "$(head -5 <<<"$out")"
+else
+  skip "kubectl kustomize (kubectl not installed)"
+fi
+
 # ------------------------------------------------------------------------------ live: program + nginx
 section "nginx gateway (rendered for 127.0.0.1, real mysaaschat behind it)"
 HTTP_PORT=$(free_port); HTTPS_PORT=$(free_port)
