@@ -209,7 +209,8 @@ for t, port in ports.items():
     env = svc.get("environment", {})
     need(env.get("TARGET") == t and str(env.get("PORT")) == str(port), f"{name}: TARGET/PORT {env}")
     need(("127.0.0.1", port, port) in published(name), f"{name}: not published on 127.0.0.1:{port}: {published(name)}")
-    need(svc.get("env_file"), f"{name}: no env_file")
+    # config inlines env_file into environment: a value only .env sets proves it is loaded
+    need(env.get("JWT_ISSUER") == "mysaaschat", f"{name}: .env not loaded (env_file)")
     need("health" in " ".join(svc.get("healthcheck", {}).get("test", [])), f"{name}: healthcheck {svc.get('healthcheck')}")
     dep = svc.get("depends_on", {})
     for d in ("postgres", "redis", "rabbitmq"):
@@ -521,7 +522,8 @@ BK_ENV=(DATA_DIR="$B/data" BACKUP_DIR="$B/archives" METRICS_DIR="$B/metrics" RES
         DATABASE_URL= POSTGRES_HOST= BACKUP_S3_BUCKET= S3_ENDPOINT=)
 out=$(env "${BK_ENV[@]}" "$ROOT/scripts/backup.sh" 2>&1); rc=$?
 archive=$(ls "$B/archives"/mysaaschat-*.tar.gz 2>/dev/null | head -1)
-if [ $rc -eq 0 ] && [ -n "$archive" ] && tar -tzf "$archive" | grep -q 'sqlite/identity.db$'; then
+# (listings are captured first: `grep -q` closing a pipe early would fail tar under pipefail)
+if [ $rc -eq 0 ] && [ -n "$archive" ] && grep -q 'sqlite/identity.db$' <<<"$(tar -tzf "$archive")"; then
   ok "SQLite mode: backup.sh writes a timestamped tar.gz with the databases ($(basename "$archive"))"
 else
   bad "SQLite backup (rc=$rc)" "$out"
@@ -546,7 +548,8 @@ out=$(env "${BK_ENV[@]}" DATABASE_URL="postgres://nobody:wrong@127.0.0.1:1/none"
   && grep -q 'mysaaschat_backup_last_success_timestamp_seconds' "$B/metrics/mysaaschat_backup.prom" \
   && ok "a failed backup exits $rc and reports last_run_success 0 (BackupFailed alert), keeping the last success time" \
   || bad "failing backup (rc=$rc)" "$out"
-ls "$B/archives" | grep -q '^\.work' && bad "failed backup left its work folder behind" || ok "a failed backup leaves no partial files"
+leftover=$(ls -A "$B/archives" | grep -E '^\.work|\.partial$')
+[ -z "$leftover" ] && ok "a failed backup leaves no work folder or partial archive" || bad "failed backup left files behind" "$leftover"
 
 if command -v pg_dump >/dev/null && PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -qAtc 'select 1' >/dev/null 2>&1; then
   PG_TEST_DB=deploy_backup_$$
@@ -555,7 +558,7 @@ if command -v pg_dump >/dev/null && PGPASSWORD=postgres psql -h 127.0.0.1 -U pos
   PG_ENV=(BACKUP_DIR="$B/pg-archives" RESTORE_IN_DOCKER=no BACKUP_S3_BUCKET= METRICS_DIR=)
   out=$(env "${PG_ENV[@]}" DATABASE_URL="postgres://postgres:postgres@127.0.0.1:5432/$PG_TEST_DB?sslmode=disable" "$ROOT/scripts/backup.sh" 2>&1); rc=$?
   pgarchive=$(ls "$B/pg-archives"/mysaaschat-*.tar.gz 2>/dev/null | head -1)
-  [ $rc -eq 0 ] && tar -tzf "$pgarchive" | grep -q 'postgres.sql$' && ok "PostgreSQL mode: pg_dump of DATABASE_URL into the archive" || bad "PostgreSQL backup (rc=$rc)" "$out"
+  [ $rc -eq 0 ] && grep -q 'postgres.sql$' <<<"$(tar -tzf "$pgarchive")" && ok "PostgreSQL mode: pg_dump of DATABASE_URL into the archive" || bad "PostgreSQL backup (rc=$rc)" "$out"
   PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -d "$PG_TEST_DB" -qAtc "drop schema identity cascade" >/dev/null 2>&1
   out=$(env "${PG_ENV[@]}" POSTGRES_HOST=127.0.0.1 POSTGRES_USER=postgres POSTGRES_PASSWORD=postgres POSTGRES_DB="$PG_TEST_DB" DATABASE_URL= \
     "$ROOT/scripts/restore.sh" -y latest 2>&1); rc=$?
@@ -593,7 +596,7 @@ if [ -x "$S3RVER" ] && command -v aws >/dev/null; then
     && ok "retention: a backup older than BACKUP_RETENTION_DAYS is deleted locally and in S3" || bad "retention" "$listing"
   grep -q 'keep-me.txt' <<<"$listing" && ok "retention leaves other objects alone" || bad "retention deleted a non-backup object"
   out=$(env "${S3_ENV[@]}" "$ROOT/scripts/restore.sh" -l 2>&1)
-  grep -A3 '^S3 backups' <<<"$out" | grep -q "$s3name" && ok "restore.sh -l lists the S3 backups" || bad "restore.sh -l with S3" "$out"
+  grep -q "$s3name" <<<"$(grep -A3 '^S3 backups' <<<"$out")" && ok "restore.sh -l lists the S3 backups" || bad "restore.sh -l with S3" "$out"
   rm -f "$B/s3-archives/$s3name.tar.gz"
   sqlite3 "$B/data/identity.db" "delete from users;"
   out=$(env "${S3_ENV[@]}" "$ROOT/scripts/restore.sh" -y "$s3name" 2>&1); rc=$?
