@@ -418,7 +418,7 @@ else
   if redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; then
     AUTH_TARGET=auth
     APP_ENV+=(REDIS_URL=redis://127.0.0.1:6379 RABBITMQ_URL=amqp://guest:guest@127.0.0.1:5672/
-              REDIS_KEY_PREFIX="deploytest-$$:" RABBITMQ_PREFIX="deploytest-$$")
+              REDIS_KEY_PREFIX="mysaaschat-deploytest:" RABBITMQ_PREFIX="mysaaschat-deploytest")
   fi
   if [ -n "$DLL" ]; then
     env "${APP_ENV[@]}" dotnet "$DLL" serve --target "$AUTH_TARGET" --port "$AUTH_PORT" >"$WORK/auth.log" 2>&1 &
