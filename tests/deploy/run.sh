@@ -488,7 +488,7 @@ PY
     fi
     out=$(curl -s "${H[@]}" -N --max-time 1 "$U/api/chat/conversations/1/stream" 2>/dev/null)
     grep -q 'data: first' <<<"$out" && ! grep -q 'data: second' <<<"$out" \
-      && ok "server-sent events stream through unbuffered (first event within 1 s)" || bad "SSE buffered: '$out'"
+      && ok "server-sent events arrive as they are sent (first event within 1 s, before the stream ends)" || bad "SSE held back: '$out'"
     head -c $((11 * 1024 * 1024)) /dev/zero >"$WORK/big"
     code=$(curl -s "${H[@]}" -o /dev/null -w '%{http_code}' -X POST --data-binary "@$WORK/big" "$U/api/billing/upload")
     [ "$code" = 413 ] && ok "client_max_body_size: an 11 MB body gets 413 at the gateway" || bad "11 MB body: $code"
