@@ -52,7 +52,9 @@ RUN apt-get update \
  && unzip -q /tmp/awscli.zip -d /tmp \
  && /tmp/aws/install \
  && rm -rf /tmp/aws /tmp/awscli.zip /var/lib/apt/lists/* \
- && apt-get purge -y unzip && apt-get autoremove -y
+ && apt-get purge -y unzip && apt-get autoremove -y \
+ && mkdir -p /metrics-textfile && chown "$APP_UID" /metrics-textfile
+# /metrics-textfile: backup status for node-exporter (a named volume takes this owner on first use).
 USER $APP_UID
 HEALTHCHECK NONE
 ENTRYPOINT []

@@ -100,7 +100,7 @@ write_status() {
     echo "# HELP mysaaschat_backup_last_duration_seconds Duration of the last backup."
     echo "# TYPE mysaaschat_backup_last_duration_seconds gauge"
     echo "mysaaschat_backup_last_duration_seconds $seconds"
-  } >"$file.tmp" && mv "$file.tmp" "$file"
+  } >"$file.tmp" 2>/dev/null && mv "$file.tmp" "$file" || log "warning: cannot write $file"
 }
 
 # Epoch seconds of the timestamp in an archive name (mysaaschat-20250101T030000Z.tar.gz), or nothing.

@@ -437,6 +437,33 @@ else
     [ $rc -ne 0 ] && ok "mysaaschat health exits $rc when nothing answers" || bad "mysaaschat health on a dead port exited 0"
   fi
 
+  # The program accepts every value of .env.example (hosts pointed at this machine, secrets filled in).
+  if [ -n "$DLL" ] && [ "$AUTH_TARGET" = auth ] && PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -qAtc 'select 1' >/dev/null 2>&1; then
+    ENV_DB=deploy_env_$$
+    PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -qAtc "create database $ENV_DB" >/dev/null
+    ENV_PORT=$(free_port)
+    env -i PATH="$PATH" HOME="$HOME" DOTNET_ROOT="${DOTNET_ROOT:-}" bash -c '
+      set -a; . "$1"; set +a
+      POSTGRES_HOST=127.0.0.1 POSTGRES_USER=postgres POSTGRES_PASSWORD=postgres POSTGRES_DB=$2
+      REDIS_URL=redis://127.0.0.1:6379 RABBITMQ_URL=amqp://guest:guest@127.0.0.1:5672/
+      REDIS_KEY_PREFIX=mysaaschat-deploytest: RABBITMQ_PREFIX=mysaaschat-deploytest
+      JWT_SECRET=$(openssl rand -hex 32) AUTH_SECRET=$(openssl rand -hex 32) REFRESH_TOKEN_SECRET=$(openssl rand -hex 32)
+      DATA_DIR=$3 BIND_ADDRESS=127.0.0.1
+      exec dotnet "$4" serve --target auth --port "$5"' _ "$ROOT/.env.example" "$ENV_DB" "$WORK/env-data" "$DLL" "$ENV_PORT" >"$WORK/env-app.log" 2>&1 &
+    PIDS+=($!)
+    if wait_http "http://127.0.0.1:$ENV_PORT/health" 60; then
+      code=$(curl -s -o "$WORK/b" -w '%{http_code}' "http://127.0.0.1:$ENV_PORT/health/detailed")
+      [ "$code" = 200 ] && ok "mysaaschat serve --target auth starts with .env.example's values (/health/detailed 200)" \
+        || bad "with .env.example: /health/detailed $code" "$(head -c 400 "$WORK/b")"
+    else
+      bad "mysaaschat does not start with .env.example's values" "$(tail -5 "$WORK/env-app.log")"
+    fi
+    kill "${PIDS[-1]}" 2>/dev/null
+    PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -qAtc "drop database if exists $ENV_DB with (force)" >/dev/null 2>&1
+  else
+    skip ".env.example start-up check (needs PostgreSQL, Redis and RabbitMQ on 127.0.0.1)"
+  fi
+
   # After phase 5: SSL lines uncommented, self-signed certificate in place of Let's Encrypt's.
   N2=$WORK/nginx-tls
   render_nginx "$N2" tls
