@@ -51,6 +51,10 @@ start() {
     for _ in $(seq 1 30); do redis_up && break; sleep 0.2; done
     remember redis; say "redis started on 127.0.0.1:6379"
   fi
+  # The database of `env`'s DATABASE_URL.
+  if ! PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -qAtc "select 1 from pg_database where datname = 'mysaaschat'" | grep -qx 1; then
+    PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -qc 'create database mysaaschat' && say "database mysaaschat created"
+  fi
   local conf=/etc/rabbitmq/rabbitmq-env.conf
   if ! grep -q '^NODENAME=rabbit@localhost' "$conf" 2>/dev/null; then
     as_root tee -a "$conf" >/dev/null <<'CONF'
