@@ -52,7 +52,7 @@ start() {
     remember redis; say "redis started on 127.0.0.1:6379"
   fi
   # The database of `env`'s DATABASE_URL.
-  if ! PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -qAtc "select 1 from pg_database where datname = 'mysaaschat'" | grep -qx 1; then
+  if [ "$(PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -qAtc "select 1 from pg_database where datname = 'mysaaschat'")" != 1 ]; then
     PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -qc 'create database mysaaschat' && say "database mysaaschat created"
   fi
   local conf=/etc/rabbitmq/rabbitmq-env.conf
