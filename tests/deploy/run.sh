@@ -142,7 +142,9 @@ done < <(grep -E '^COPY ' "$DF" | grep -v -- '--from=' | sed -E 's/^COPY (--chmo
 
 DLL=
 if command -v dotnet >/dev/null; then
-  if out=$(cd "$ROOT" && dotnet publish src/MySaasChat/MySaasChat.csproj -c Release -o "$WORK/publish" -p:UseAppHost=false -nologo -v q 2>&1); then
+  # --no-build reuses test.sh's Release build (and leaves bin/ alone); a fresh checkout builds.
+  publish=(dotnet publish src/MySaasChat/MySaasChat.csproj -c Release -o "$WORK/publish" -p:UseAppHost=false -nologo -v q)
+  if out=$(cd "$ROOT" && { "${publish[@]}" --no-build 2>&1 || "${publish[@]}" 2>&1; }); then
     if [ -f "$WORK/publish/mysaaschat.dll" ]; then ok "dotnet publish (the image's build step) gives /app/mysaaschat.dll"; DLL=$WORK/publish/mysaaschat.dll
     else bad "dotnet publish did not produce mysaaschat.dll"; fi
   else
