@@ -61,7 +61,7 @@ pg_configure() {
             username|user|userid|"user id") export PGUSER=$value ;;
             password) export PGPASSWORD=$value ;;
             database|db) export PGDATABASE=$value ;;
-            sslmode|"ssl mode") export PGSSLMODE=$(printf '%s' "$value" | tr '[:upper:]' '[:lower:]') ;;
+            sslmode|"ssl mode") PGSSLMODE=$(printf '%s' "$value" | tr '[:upper:]' '[:lower:]'); export PGSSLMODE ;;
           esac
         done
         [ -n "${PGHOST:-}" ] || die "DATABASE_URL has no Host"

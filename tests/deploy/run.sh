@@ -43,8 +43,7 @@ trap cleanup EXIT
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_http() { # URL SECONDS
-  local i
-  for i in $(seq 1 $(( $2 * 5 ))); do curl -s -o /dev/null --max-time 2 "$1" && return 0; sleep 0.2; done
+  for _ in $(seq 1 $(( $2 * 5 ))); do curl -s -o /dev/null --max-time 2 "$1" && return 0; sleep 0.2; done
   return 1
 }
 
@@ -577,7 +576,7 @@ out=$(env "${BK_ENV[@]}" DATABASE_URL="postgres://nobody:wrong@127.0.0.1:1/none"
   && grep -q 'mysaaschat_backup_last_success_timestamp_seconds' "$B/metrics/mysaaschat_backup.prom" \
   && ok "a failed backup exits $rc and reports last_run_success 0 (BackupFailed alert), keeping the last success time" \
   || bad "failing backup (rc=$rc)" "$out"
-leftover=$(ls -A "$B/archives" | grep -E '^\.work|\.partial$')
+leftover=$(find "$B/archives" -mindepth 1 -maxdepth 1 \( -name '.work*' -o -name '*.partial' \))
 [ -z "$leftover" ] && ok "a failed backup leaves no work folder or partial archive" || bad "failed backup left files behind" "$leftover"
 
 if command -v pg_dump >/dev/null && PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -qAtc 'select 1' >/dev/null 2>&1; then
