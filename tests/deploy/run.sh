@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Tests of the deployment files (no Docker engine needed): every check runs something for real.
 #   tests/deploy/run.sh            (from anywhere; KEEP_WORK=1 keeps the temp folder for inspection)
-# Needs: nginx, promtool (Debian prometheus), docker-compose (Debian docker-compose: `config` needs no
-# daemon), python3 with PyYAML, sqlite3, openssl, curl, node/npm (s3rver, echo backends), the aws CLI
-# (Debian awscli), pg_dump/psql, dotnet. Missing Debian/npm packages are installed when possible.
+# Needs (Debian packages, installed when missing): nginx, prometheus (promtool), prometheus-alertmanager
+# (amtool), docker-compose (`config` needs no daemon), sqlite3, postgresql-client, awscli, shellcheck;
+# plus python3 with PyYAML, openssl, curl, node/npm (s3rver from tests/deploy/package.json, echo
+# backends) and dotnet. kubectl is used when present (`kubectl kustomize`), else that check is skipped.
 # Uses the PostgreSQL, Redis and RabbitMQ of test.sh when they answer on 127.0.0.1 (else skips those parts).
 # Ends with one line: "deploy: N passed, N failed". Exits non-zero on any failure.
 set -uo pipefail
@@ -55,6 +56,8 @@ command -v docker-compose >/dev/null || missing+=(docker-compose)
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
 command -v pg_dump >/dev/null || missing+=(postgresql-client)
 command -v aws >/dev/null || missing+=(awscli)
+command -v amtool >/dev/null || missing+=(prometheus-alertmanager)
+command -v shellcheck >/dev/null || missing+=(shellcheck)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]}" >&2
   as_root apt-get update -qq >/dev/null 2>&1
