@@ -221,8 +221,11 @@ for t, port in ports.items():
         need(isinstance(dep, dict) and dep.get(d, {}).get("condition") == "service_healthy", f"{name}: depends_on {d} healthy")
     need(svc.get("image") == s["auth-service"].get("image"), f"{name}: not the same image as auth-service")
 need("service_healthy" == s["analytics-service"]["depends_on"].get("clickhouse", {}).get("condition"), "analytics waits for clickhouse")
-for d in ("postgres", "redis", "mongodb", "clickhouse", "rabbitmq"):
-    need("healthcheck" in s[d], f"{d}: no healthcheck")
+for d in ("postgres", "redis", "mongodb", "clickhouse", "rabbitmq", "backup-service"):
+    need(d == "backup-service" or "healthcheck" in s[d], f"{d}: no healthcheck")
+    need("JWT_SECRET" not in (s[d].get("environment") or {}), f"{d} receives the app's secrets")
+need(s["postgres"]["environment"].get("POSTGRES_USER") == "mysaaschat", "postgres user from .env")
+need(s["backup-service"]["environment"].get("BACKUP_S3_BUCKET") == "my-saas-chat-backups", "backup-service S3 bucket from .env")
 need("management" in s["rabbitmq"]["image"], "rabbitmq image without management plugin")
 need(any(p[1] == 15672 for p in published("rabbitmq")), "rabbitmq 15672 not published")
 need({80, 443} <= {p[1] for p in published("nginx")}, "nginx 80/443")
