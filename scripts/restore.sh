@@ -115,7 +115,10 @@ restore() {
   case "$mode" in
     postgres)
       pg_configure_from_env || die "the archive is a PostgreSQL dump but neither DATABASE_URL nor POSTGRES_HOST is set"
-      confirm "$yes" "replace the data of PostgreSQL database ${PGDATABASE:-?} on ${PGHOST:-the DATABASE_URL host} with $name"
+      local target
+      if [ -n "$PG_DBNAME" ]; then target=$(printf '%s' "$PG_DBNAME" | sed -E 's#//([^:@/]*):[^@/]*@#//\1:***@#')
+      else target="database ${PGDATABASE:-} on ${PGHOST:-}:${PGPORT:-5432}"; fi
+      confirm "$yes" "replace the PostgreSQL data of $target with $name"
       command -v psql >/dev/null || die "psql not found (install postgresql-client)"
       psql -X -q -v ON_ERROR_STOP=1 ${PG_DBNAME:+"--dbname=$PG_DBNAME"} -f "$work/$name/postgres.sql" >/dev/null || die "psql failed replaying the dump"
       ;;
