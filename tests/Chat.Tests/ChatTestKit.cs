@@ -98,7 +98,7 @@ public sealed class FakeProvider : IAsyncDisposable
             var body = await new StreamReader(http.Request.Body).ReadToEndAsync();
             lock (self!.Requests)
             {
-                self.Requests.Add((http.Request.Path + http.Request.QueryString, http.Request.Headers, body.Length > 0 ? JsonNode.Parse(body) : null));
+                self.Requests.Add((http.Request.Path + http.Request.QueryString, new HeaderDictionary(http.Request.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase)), body.Length > 0 ? JsonNode.Parse(body) : null));
             }
             await handle(http, Interlocked.Increment(ref calls));
         });
