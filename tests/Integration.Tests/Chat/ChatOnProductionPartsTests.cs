@@ -113,4 +113,29 @@ public sealed class ChatOnProductionPartsTests
         deltas.Count.ShouldBeGreaterThan(10);
         string.Concat(deltas).ShouldBe(sent.AssistantMessage.Content);
     }
+
+    [Fact]
+    public async Task Stop_sent_to_another_instance_stops_the_reply_where_it_runs()
+    {
+        var settings = await SettingsAsync();
+        settings["CHAT_OFFLINE_DELAY_MS"] = "60";
+        await using var a = await TestApp.StartAsync(settings);
+        await using var b = await TestApp.StartAsync(settings);
+        var token = a.MintToken(Guid.NewGuid());
+        var conversation = await CreateAsync(a.CreateClient(token), "Stop across");
+
+        var sending = a.CreateClient(token).PostAsJsonAsync($"/api/chat/conversations/{conversation.Id}/messages", new { content = "long answer please" });
+        await Eventually.TrueAsync(async () =>
+        {
+            var d = await b.CreateClient(token).GetFromJsonAsync<ConversationDetail>($"/api/chat/conversations/{conversation.Id}", Json);
+            return d!.Messages.Count == 2;
+        }, TimeSpan.FromSeconds(10), "the reply started");
+        await Task.Delay(300);
+        (await b.CreateClient(token).PostAsync($"/api/chat/conversations/{conversation.Id}/stop", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var response = await sending.WaitAsync(TimeSpan.FromSeconds(20));
+        var result = (await response.Content.ReadFromJsonAsync<SendMessageResult>(Json))!;
+        result.AssistantMessage.State.ShouldBe("stopped");
+        result.AssistantMessage.Content.Length.ShouldBeGreaterThan(0);
+    }
 }

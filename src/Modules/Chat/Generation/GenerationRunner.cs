@@ -6,6 +6,8 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Hosting;
+using MySaasChat.Hosting;
+using StackExchange.Redis;
 using MySaasChat.Contracts;
 using MySaasChat.Modules.Chat.Data;
 using MySaasChat.Modules.Chat.Domain;
@@ -41,8 +43,11 @@ public sealed class RunningGeneration(GenerationRequest request)
 /// </summary>
 public sealed class GenerationRunner(
     IServiceScopeFactory scopes, ProviderCatalog catalog, ChatSettings settings, TokenCounter tokens,
-    ChatNotifier notifier, TimeProvider time, ILogger<GenerationRunner> logger) : IHostedService
+    ChatNotifier notifier, TimeProvider time, ILogger<GenerationRunner> logger,
+    PlatformOptions platform, IConnectionMultiplexer? redis = null) : IHostedService
 {
+    private RedisChannel StopChannel => RedisChannel.Literal(platform.RedisKeyPrefix + "chat:stop");
+
     public static readonly Meter Meter = new("MySaasChat.Chat");
     private static readonly Counter<long> Completions = Meter.CreateCounter<long>("chat.completions", description: "Finished replies by provider, model and outcome");
     private static readonly Counter<long> TokensUsed = Meter.CreateCounter<long>("chat.tokens", description: "Prompt and completion tokens");
@@ -60,8 +65,22 @@ public sealed class GenerationRunner(
         return generation;
     }
 
-    /// <summary>Stops every reply running in a conversation and waits until each is stored.</summary>
+    /// <summary>
+    /// Stops every reply running in a conversation and waits until each is stored. Behind a load
+    /// balancer the reply may run on another instance: with Redis, every instance is told.
+    /// </summary>
     public async Task<int> StopAsync(Guid conversationId)
+    {
+        var local = await StopLocalAsync(conversationId);
+        if (redis is not null)
+        {
+            try { await redis.GetSubscriber().PublishAsync(StopChannel, conversationId.ToString()); }
+            catch (RedisException ex) { logger.LogWarning(ex, "Stop could not be sent to other instances"); }
+        }
+        return local;
+    }
+
+    private async Task<int> StopLocalAsync(Guid conversationId)
     {
         var targets = _running.Values.Where(g => g.Request.ConversationId == conversationId).ToList();
         foreach (var g in targets) await g.Stop.CancelAsync();
@@ -219,12 +238,26 @@ public sealed class GenerationRunner(
         return body;
     }
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (redis is null) return;
+        await redis.GetSubscriber().SubscribeAsync(StopChannel, (channel, value) =>
+        {
+            if (Guid.TryParse(value.ToString(), out var id) && _running.Values.Any(g => g.Request.ConversationId == id))
+            {
+                _ = StopLocalAsync(id);
+            }
+        });
+    }
 
     /// <summary>On shutdown, running replies stop and are stored as stopped before the process exits.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _shutdown.CancelAsync();
+        if (redis is not null)
+        {
+            try { await redis.GetSubscriber().UnsubscribeAsync(StopChannel); } catch (RedisException) { }
+        }
         var pending = _running.Values.Select(g => g.Completion).ToArray();
         try { await Task.WhenAll(pending).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken); }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException) { }
