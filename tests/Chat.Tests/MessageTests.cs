@@ -105,6 +105,10 @@ public sealed class MessageTests : IAsyncLifetime
 
         var bad = await client.PostAsJsonAsync($"/api/chat/messages/{sent.AssistantMessage.Id}/regenerate", new { model = "nope" });
         bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await bad.ProblemAsync()).Code.ShouldBe("validation_failed");
+
+        var noBody = await client.PostAsync($"/api/chat/messages/{sent.UserMessage.Id}/regenerate", null);
+        noBody.StatusCode.ShouldBe(HttpStatusCode.OK, await noBody.Content.ReadAsStringAsync());
     }
 
     [Fact]

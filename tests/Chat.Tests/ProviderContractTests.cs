@@ -195,5 +195,28 @@ public sealed class ProviderContractTests
         fake.Requests.Count.ShouldBe(2);
         var models = await client.GetFromJsonAsync<List<ModelBody>>("/api/chat/models", ChatTestKit.Json);
         models!.Single(m => m.Provider == "openai").Available.ShouldBeFalse();
+        var health = await app.Client.GetStringAsync("/health/detailed");
+        health.ShouldContain("chat:providers");
+        health.ShouldContain("circuit open: openai");
+    }
+
+    [Fact]
+    public async Task Several_models_of_one_provider_are_listed_and_the_chosen_one_is_asked_for()
+    {
+        await using var fake = await FakeProvider.StartAsync((http, _) => FakeProvider.WriteSseAsync(http, Wire.OpenAi("gpt-4o", Pieces, 3, 4)));
+        await using var app = await ChatTestKit.StartAsync(Settings(("OPENAI_BASE_URL", fake.Url + "/v1"), ("OPENAI_MODEL", "gpt-4o-mini,gpt-4o")));
+        var client = app.UserClient(Guid.NewGuid());
+        var models = await client.GetFromJsonAsync<List<ModelBody>>("/api/chat/models", ChatTestKit.Json);
+        models!.Select(m => m.Id).ShouldBe(["gpt-4o-mini", "gpt-4o", "offline"]);
+        models!.Single(m => m.IsDefault).Id.ShouldBe("gpt-4o-mini");
+        models!.Single(m => m.Id == "gpt-4o").InputPricePerMillion.ShouldBe(2.50m);
+
+        var conversation = await client.CreateConversationAsync(new { model = "gpt-4o" });
+        var result = await client.SendAsync(conversation.Id, new { content = "hi" });
+
+        result.AssistantMessage.Model.ShouldBe("gpt-4o");
+        fake.Requests.ShouldHaveSingleItem().Body!["model"]!.GetValue<string>().ShouldBe("gpt-4o");
+        // an OpenAI-compatible server without a key (Ollama): no Authorization worth the name is required
+        fake.Requests[0].Path.ShouldBe("/v1/chat/completions");
     }
 }

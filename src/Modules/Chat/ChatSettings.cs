@@ -5,8 +5,11 @@ using MySaasChat.Hosting;
 namespace MySaasChat.Modules.Chat;
 
 /// <summary>A provider the operator configured: its key, model and (for tests and compatible servers) base URL.</summary>
-public sealed record ProviderSettings(string Name, string? ApiKey, string Model, string? BaseUrl)
+/// <summary><paramref name="Models"/>: the provider's models, the first being its default (OPENAI_MODEL=a,b lists several).</summary>
+public sealed record ProviderSettings(string Name, string? ApiKey, IReadOnlyList<string> Models, string? BaseUrl)
 {
+    public string Model => Models[0];
+
     public bool Configured => ApiKey is not null || (Name == "openai" && BaseUrl is not null);
 }
 
@@ -64,9 +67,9 @@ public sealed class ChatSettings
         var s = new Settings(config);
         var providers = new List<ProviderSettings>
         {
-            new("openai", s.String("OPENAI_API_KEY"), s.String("OPENAI_MODEL") ?? "gpt-4o-mini", Url(s, "OPENAI_BASE_URL")),
-            new("anthropic", s.String("ANTHROPIC_API_KEY"), s.String("ANTHROPIC_MODEL") ?? "claude-sonnet-4-5", Url(s, "ANTHROPIC_BASE_URL")),
-            new("google", s.String("GOOGLE_API_KEY"), s.String("GOOGLE_MODEL") ?? "gemini-2.0-flash", Url(s, "GOOGLE_BASE_URL")),
+            new("openai", s.String("OPENAI_API_KEY"), Models(s, "OPENAI_MODEL", "gpt-4o-mini"), Url(s, "OPENAI_BASE_URL")),
+            new("anthropic", s.String("ANTHROPIC_API_KEY"), Models(s, "ANTHROPIC_MODEL", "claude-sonnet-4-5"), Url(s, "ANTHROPIC_BASE_URL")),
+            new("google", s.String("GOOGLE_API_KEY"), Models(s, "GOOGLE_MODEL", "gemini-2.0-flash"), Url(s, "GOOGLE_BASE_URL")),
         };
         var fallback = s.List("CHAT_FALLBACK_ORDER").Select(p => p.ToLowerInvariant()).ToList();
         foreach (var name in fallback)
@@ -128,6 +131,21 @@ public sealed class ChatSettings
 
     /// <summary>0 means unlimited.</summary>
     public long QuotaOf(string plan) => Quotas.TryGetValue(plan, out var q) ? q : Quotas["free"];
+
+    private static IReadOnlyList<string> Models(Settings s, string name, string fallback)
+    {
+        var models = s.List(name);
+        if (models.Count == 0) return [fallback];
+        if (models.Any(m => m.Length > 100 || m.Any(char.IsWhiteSpace)))
+        {
+            throw new SettingsException(name, "must be model ids separated by commas, e.g. gpt-4o-mini,gpt-4o");
+        }
+        if (models.Contains("offline", StringComparer.OrdinalIgnoreCase))
+        {
+            throw new SettingsException(name, "'offline' is the built-in model's name; choose another");
+        }
+        return models;
+    }
 
     private static string? Url(Settings s, string name)
     {
