@@ -15,7 +15,12 @@ public sealed class LiveTests : IAsyncLifetime
 {
     private TestApp _app = null!;
 
-    public async Task InitializeAsync() => _app = await ChatTestKit.StartAsync(new() { ["CHAT_OFFLINE_DELAY_MS"] = "40" });
+    public async Task InitializeAsync() => _app = await ChatTestKit.StartAsync(new()
+    {
+        ["CHAT_OFFLINE_DELAY_MS"] = "40",
+        ["CHAT_SAVE_INTERVAL"] = "200ms",
+        ["CHAT_MAX_CONCURRENT_REPLIES"] = "1",
+    });
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
     private static readonly string FullAnswer = MySaasChatOffline.Answer("Tell me a long story");
@@ -79,6 +84,31 @@ public sealed class LiveTests : IAsyncLifetime
         }, TimeSpan.FromSeconds(20), "the reply is finished without the client");
         var final = await client.GetFromJsonAsync<ConversationDetail>($"/api/chat/conversations/{conversation.Id}", ChatTestKit.Json);
         final!.Messages[^1].Content.ShouldBe(FullAnswer);
+    }
+
+    [Fact]
+    public async Task A_reply_in_progress_is_readable_and_a_second_one_at_once_is_refused()
+    {
+        var client = _app.UserClient(Guid.NewGuid());
+        var conversation = await client.CreateConversationAsync();
+        var other = await client.CreateConversationAsync();
+        var sending = client.PostAsJsonAsync($"/api/chat/conversations/{conversation.Id}/messages", new { content = "Tell me a long story" });
+
+        await Eventually.TrueAsync(async () =>
+        {
+            var d = await client.GetFromJsonAsync<ConversationDetail>($"/api/chat/conversations/{conversation.Id}", ChatTestKit.Json);
+            return d!.Messages.Count == 2 && d.Messages[1].State == "streaming" && d.Messages[1].Content.Length > 0;
+        }, TimeSpan.FromSeconds(10), "the partial reply is saved while it streams");
+
+        var second = await client.PostAsJsonAsync($"/api/chat/conversations/{other.Id}/messages", new { content = "me too" });
+        second.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        (await second.ProblemAsync()).Code.ShouldBe("chat.too_many_replies");
+        var untouched = await client.GetFromJsonAsync<ConversationDetail>($"/api/chat/conversations/{other.Id}", ChatTestKit.Json);
+        untouched!.Messages.ShouldBeEmpty();
+
+        var done = await (await sending).Content.ReadFromJsonAsync<SendMessageResult>(ChatTestKit.Json);
+        done!.AssistantMessage.Content.ShouldBe(FullAnswer);
+        (await client.PostAsJsonAsync($"/api/chat/conversations/{other.Id}/messages", new { content = "now" })).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]

@@ -27,6 +27,8 @@ public sealed class ChatSettings
     public int CircuitFailures { get; init; } = 5;
     public TimeSpan CircuitBreak { get; init; } = TimeSpan.FromSeconds(30);
     public int OfflineDelayMs { get; init; } = 30;
+    public TimeSpan SaveInterval { get; init; } = TimeSpan.FromSeconds(2);
+    public int MaxConcurrentReplies { get; init; } = 3;
     public IReadOnlyDictionary<string, (decimal In, decimal Out)> Prices { get; init; } = new Dictionary<string, (decimal, decimal)>();
     public IReadOnlyDictionary<string, int> ContextWindows { get; init; } = new Dictionary<string, int>();
     public IReadOnlyDictionary<string, long> Quotas { get; init; } = new Dictionary<string, long>();
@@ -114,6 +116,8 @@ public sealed class ChatSettings
             CircuitFailures = s.Int("CHAT_CIRCUIT_FAILURES", 5, 1, 1000),
             CircuitBreak = s.Duration("CHAT_CIRCUIT_BREAK", TimeSpan.FromSeconds(30)),
             OfflineDelayMs = s.Int("CHAT_OFFLINE_DELAY_MS", 30, 0, 10_000),
+            SaveInterval = s.Duration("CHAT_SAVE_INTERVAL", TimeSpan.FromSeconds(2)),
+            MaxConcurrentReplies = s.Int("CHAT_MAX_CONCURRENT_REPLIES", 3, 1, 1000),
             Prices = prices,
             ContextWindows = windows,
             Quotas = new Dictionary<string, long>

@@ -57,6 +57,9 @@ public sealed class GenerationRunner(
     private readonly ConcurrentDictionary<Guid, RunningGeneration> _running = new();
     private readonly CancellationTokenSource _shutdown = new();
 
+    /// <summary>Replies of this user running on this instance.</summary>
+    public int RunningFor(Guid userId) => _running.Values.Count(g => g.Request.UserId == userId);
+
     public RunningGeneration Start(GenerationRequest request)
     {
         var generation = new RunningGeneration(request);
@@ -97,6 +100,7 @@ public sealed class GenerationRunner(
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(g.Stop.Token, _shutdown.Token);
         var ct = cts.Token;
         var started = Stopwatch.GetTimestamp();
+        var lastSave = started;
         double? firstTokenMs = null;
         var text = new StringBuilder();
         UsageDetails? usage = null;
@@ -136,6 +140,11 @@ public sealed class GenerationRunner(
                     text.Append(delta);
                     g.Events.Writer.TryWrite(new DeltaEvent(r.AssistantMessageId, delta));
                     await notifier.Delta(r.ConversationId, r.AssistantMessageId, delta);
+                    if (Stopwatch.GetElapsedTime(lastSave) >= settings.SaveInterval)
+                    {
+                        lastSave = Stopwatch.GetTimestamp();
+                        await SavePartialAsync(r.AssistantMessageId, text.ToString());
+                    }
                 }
                 circuit.Success();
                 outcome = MessageStates.Complete;
@@ -238,8 +247,42 @@ public sealed class GenerationRunner(
         return body;
     }
 
+    /// <summary>What was generated so far, so a client that reloads mid-reply sees it and a crash loses little.</summary>
+    private async Task SavePartialAsync(Guid messageId, string content)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
+            await db.Messages.Where(m => m.Id == messageId && m.State == MessageStates.Streaming)
+                .ExecuteUpdateAsync(u => u.SetProperty(m => m.Content, content), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            logger.LogWarning(ex, "Partial reply {Message} could not be saved", messageId);
+        }
+    }
+
+    /// <summary>
+    /// Replies left "streaming" by a process that died: nobody will finish them. Alone (no Redis) every
+    /// such reply is orphaned; beside other instances only those older than an hour are.
+    /// </summary>
+    private async Task RecoverInterruptedAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
+        var before = redis is null ? DateTimeOffset.MaxValue : time.GetUtcNow().AddHours(-1);
+        var count = await db.Messages.Where(m => m.State == MessageStates.Streaming && m.CreatedAt < before)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(m => m.State, MessageStates.Failed)
+                .SetProperty(m => m.Error, "interrupted: the server stopped during the reply"), ct);
+        if (count > 0) logger.LogWarning("{Count} replies interrupted by a restart were marked failed", count);
+    }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        try { await RecoverInterruptedAsync(cancellationToken); }
+        catch (Exception ex) when (ex is not OperationCanceledException) { logger.LogWarning(ex, "Interrupted replies could not be recovered"); }
         if (redis is null) return;
         await redis.GetSubscriber().SubscribeAsync(StopChannel, (channel, value) =>
         {
