@@ -10,7 +10,7 @@ public sealed record ProviderSettings(string Name, string? ApiKey, IReadOnlyList
 {
     public string Model => Models[0];
 
-    public bool Configured => ApiKey is not null || (Name == "openai" && BaseUrl is not null);
+    public bool Configured => Name == "compatible" ? BaseUrl is not null : ApiKey is not null || (Name == "openai" && BaseUrl is not null);
 }
 
 /// <summary>Every setting of the chat module, read once at start-up; a bad value names its variable.</summary>
@@ -47,6 +47,8 @@ public sealed class ChatSettings
         ["gemini-2.0-flash"] = (0.10m, 0.40m),
         ["gemini-2.5-flash"] = (0.30m, 2.50m),
         ["gemini-2.5-pro"] = (1.25m, 10.00m),
+        ["llama-3.1-8b-instant"] = (0.05m, 0.08m),
+        ["llama-3.3-70b-versatile"] = (0.59m, 0.79m),
     };
 
     private static readonly Dictionary<string, int> KnownWindows = new(StringComparer.OrdinalIgnoreCase)
@@ -62,6 +64,8 @@ public sealed class ChatSettings
         ["gemini-2.0-flash"] = 1_048_576,
         ["gemini-2.5-flash"] = 1_048_576,
         ["gemini-2.5-pro"] = 1_048_576,
+        ["llama-3.1-8b-instant"] = 131_072,
+        ["llama-3.3-70b-versatile"] = 131_072,
     };
 
     public static ChatSettings Load(IConfiguration config)
@@ -72,13 +76,15 @@ public sealed class ChatSettings
             new("openai", s.String("OPENAI_API_KEY"), Models(s, "OPENAI_MODEL", "gpt-4o-mini"), Url(s, "OPENAI_BASE_URL")),
             new("anthropic", s.String("ANTHROPIC_API_KEY"), Models(s, "ANTHROPIC_MODEL", "claude-sonnet-4-5"), Url(s, "ANTHROPIC_BASE_URL")),
             new("google", s.String("GOOGLE_API_KEY"), Models(s, "GOOGLE_MODEL", "gemini-2.0-flash"), Url(s, "GOOGLE_BASE_URL")),
+            // A second OpenAI-compatible server beside OpenAI itself: Groq, Ollama, vLLM, LM Studio, Workers AI.
+            new("compatible", s.String("OPENAI_COMPATIBLE_API_KEY"), Models(s, "OPENAI_COMPATIBLE_MODEL", "llama-3.1-8b-instant"), Url(s, "OPENAI_COMPATIBLE_BASE_URL")),
         };
         var fallback = s.List("CHAT_FALLBACK_ORDER").Select(p => p.ToLowerInvariant()).ToList();
         foreach (var name in fallback)
         {
-            if (name is not ("openai" or "anthropic" or "google" or "offline"))
+            if (name is not ("openai" or "anthropic" or "google" or "compatible" or "offline"))
             {
-                throw new SettingsException("CHAT_FALLBACK_ORDER", $"'{name}' is not a provider; use openai, anthropic, google or offline");
+                throw new SettingsException("CHAT_FALLBACK_ORDER", $"'{name}' is not a provider; use openai, anthropic, google, compatible or offline");
             }
         }
         var prices = new Dictionary<string, (decimal, decimal)>(KnownPrices, StringComparer.OrdinalIgnoreCase);

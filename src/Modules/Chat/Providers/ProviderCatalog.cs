@@ -30,7 +30,7 @@ public sealed class ProviderCatalog : IDisposable
         foreach (var p in settings.Providers.Where(p => p.Configured))
         {
             _circuits[p.Name] = new CircuitBreaker(settings.CircuitFailures, settings.CircuitBreak, time);
-            OpenAIClient? openai = p.Name != "openai" ? null : new OpenAIClient(new ApiKeyCredential(p.ApiKey ?? "none"), new OpenAIClientOptions
+            OpenAIClient? openai = p.Name is not ("openai" or "compatible") ? null : new OpenAIClient(new ApiKeyCredential(p.ApiKey ?? "none"), new OpenAIClientOptions
             {
                 Endpoint = p.BaseUrl is null ? null : new Uri(p.BaseUrl),
                 NetworkTimeout = sdkTimeout,
@@ -47,7 +47,7 @@ public sealed class ProviderCatalog : IDisposable
             {
                 IChatClient client = p.Name switch
                 {
-                    "openai" => openai!.GetChatClient(model).AsIChatClient(),
+                    "openai" or "compatible" => openai!.GetChatClient(model).AsIChatClient(),
                     "anthropic" => anthropic!.AsIChatClient(model, settings.MaxOutputTokens),
                     "google" => new GeminiChatClient(_http, p.BaseUrl ?? GeminiChatClient.DefaultBaseUrl, p.ApiKey!, model, settings.ProviderRetries),
                     _ => throw new InvalidOperationException(p.Name),
