@@ -1,3 +1,4 @@
+
 using MySaasChat.Hosting;
 
 namespace MySaasChat;
@@ -11,5 +12,6 @@ public static class ProgramModules
     public static IReadOnlyList<IModule> All() =>
     [
         new Modules.Notifications.NotificationsModule(),
+        new Modules.Chat.ChatModule(),
     ];
 }
