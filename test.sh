@@ -21,6 +21,7 @@ install_packages() {
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v rabbitmq-server >/dev/null || missing+=(rabbitmq-server)
   command -v nginx >/dev/null || missing+=(nginx)
+  command -v npm >/dev/null || missing+=(nodejs npm)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     as_root apt-get update -qq >/dev/null
@@ -120,6 +121,15 @@ for trx in "$RESULTS"/*.trx; do
   x=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0})); skipped=$((skipped + ${t:-0} - ${x:-0}))
 done
+# The deployment files (compose, nginx, prometheus, backups) are checked by a script of their own.
+log "checking deployment files"
+deploy_out=$(bash tests/deploy/run.sh 2>&1)
+deploy_exit=$?
+printf '%s\n' "$deploy_out" | tail -40 >&2
+read -r dp df < <(printf '%s\n' "$deploy_out" | sed -n 's/^deploy: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' | tail -1)
+passed=$((passed + ${dp:-0})); failed=$((failed + ${df:-0}))
+if [ "$deploy_exit" -ne 0 ] && [ "${df:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
+
 if [ "$test_exit" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1 # the runner failed without a failing test (a crash or a hang): count it
 fi

@@ -33,7 +33,7 @@ public static class MySaasChatApp
         var options = PlatformOptions.Load(builder.Configuration, args.Target, args.Port);
         Directory.CreateDirectory(options.DataDir);
 
-        var modules = args.Modules ?? Modules.All();
+        var modules = args.Modules ?? ProgramModules.All();
         var active = modules.Where(m => options.IsAll || m.Target == options.Target).ToList();
         var catalog = new SubscriptionCatalog();
         foreach (var module in modules)

@@ -1,12 +1,17 @@
-// Module assemblies are referenced under an extern alias: their namespace MySaasChat.Modules.* would clash with the class below.
-extern alias identity;
-
 using MySaasChat.Hosting;
 
 namespace MySaasChat;
 
-/// <summary>Every module of the program, in the order their endpoints are mapped.</summary>
-public static class Modules
+/// <summary>
+/// Every module of the program, in the order their endpoints are mapped. (Not named `Modules`:
+/// that name is the namespace MySaasChat.Modules.* of the module libraries, CS0437.)
+/// </summary>
+public static class ProgramModules
 {
-    public static IReadOnlyList<IModule> All() => [new identity::MySaasChat.Modules.Identity.IdentityModule()];
+    public static IReadOnlyList<IModule> All() =>
+    [
+        new Modules.Notifications.NotificationsModule(),
+        new Modules.Chat.ChatModule(),
+        new Modules.Identity.IdentityModule(),
+    ];
 }

@@ -1,5 +1,3 @@
-extern alias identity;
-
 using MySaasChat;
 using MySaasChat.Hosting;
 
@@ -19,6 +17,8 @@ namespace MySaasChat
                                                   ask a running instance for /health/detailed; exit 0 when healthy
               mysaaschat admin create --email EMAIL --password-stdin
                                                   create (or reset) a verified admin account; the password is read from stdin
+              mysaaschat notify test --to ADDRESS
+                                                  send a test email through SMTP_HOST (or into DATA_DIR/mail)
               mysaaschat help
 
             Settings come from environment variables (see .env.example). Without any, `serve` runs
@@ -34,6 +34,11 @@ namespace MySaasChat
                 if (command == "admin")
                 {
                     return await AdminCommand(rest);
+                }
+                if (command == "notify")
+                {
+                    var env = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+                    return await MySaasChat.Modules.Notifications.NotifyCommand.RunAsync(rest, env, Console.Out, Console.Error);
                 }
                 var (target, port, url) = ParseFlags(rest);
                 switch (command)
@@ -140,7 +145,7 @@ namespace MySaasChat
                 throw new ArgumentException("the identity module does not run in this target; use --target auth or all");
             }
             await MySaasChatApp.PrepareAsync(app);
-            var (created, error) = await identity::MySaasChat.Modules.Identity.Domain.AdminBootstrap.CreateAdminAsync(app.Services, email, password, CancellationToken.None);
+            var (created, error) = await MySaasChat.Modules.Identity.Domain.AdminBootstrap.CreateAdminAsync(app.Services, email, password, CancellationToken.None);
             if (error is not null)
             {
                 Console.Error.WriteLine($"mysaaschat: {error}");

@@ -1,12 +1,10 @@
-extern alias identity;
-
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MySaasChat.Contracts;
-using identity::MySaasChat.Modules.Identity.Data;
-using identity::MySaasChat.Modules.Identity.Domain;
+using MySaasChat.Modules.Identity.Data;
+using MySaasChat.Modules.Identity.Domain;
 using MySaasChat.Testing;
 using static MySaasChat.Identity.Tests.IdentityApi;
 

@@ -1,5 +1,3 @@
-extern alias identity;
-
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -7,7 +5,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MySaasChat.Contracts;
-using identity::MySaasChat.Modules.Identity.Data;
+using MySaasChat.Modules.Identity.Data;
 using MySaasChat.Testing;
 
 namespace MySaasChat.Identity.Tests;

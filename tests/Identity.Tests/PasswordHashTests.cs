@@ -1,8 +1,6 @@
-extern alias identity;
-
 using System.Net;
-using identity::MySaasChat.Modules.Identity.Data;
-using identity::MySaasChat.Modules.Identity.Domain;
+using MySaasChat.Modules.Identity.Data;
+using MySaasChat.Modules.Identity.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MySaasChat.Testing;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using MySaasChat.Contracts;
 using MySaasChat.Testing;
 using static MySaasChat.Identity.Tests.IdentityApi;
@@ -103,7 +104,10 @@ public sealed class SignInTests : IAsyncLifetime
     [Fact]
     public async Task Sign_in_is_rate_limited_per_client()
     {
-        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["AUTH_RATE_LIMIT_MAX_REQUESTS"] = "3" });
+        // A frozen clock keeps the fixed window from rolling over mid-test.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["AUTH_RATE_LIMIT_MAX_REQUESTS"] = "3" },
+            configure: b => b.Services.AddSingleton<TimeProvider>(clock));
         for (var i = 0; i < 3; i++)
         {
             (await app.PostSignInAsync(NewEmail(), "Whatever-123")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
