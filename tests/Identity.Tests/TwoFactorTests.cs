@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using MySaasChat.Contracts;
+using MySaasChat.Modules.Identity.Data;
 using MySaasChat.Testing;
 using OtpNet;
 using static MySaasChat.Identity.Tests.IdentityApi;
@@ -47,6 +50,25 @@ public sealed class TwoFactorTests : IAsyncLifetime
         // The same code cannot be replayed.
         (await CodeOf(await _app.PostSignInAsync(email, totp: code))).ShouldBe("auth.invalid_totp");
         (await _app.EventsAsync()).ShouldContain(e => e.Type == nameof(TwoFactorChanged) && e.Payload.GetProperty("enabled").GetBoolean());
+    }
+
+    [Fact]
+    public async Task The_totp_secret_is_stored_encrypted()
+    {
+        var (email, _, secret, _) = await EnableAsync();
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IdentityDbContext>();
+        var stored = await db.Users.Where(u => u.Email == email).Select(u => u.TotpSecret).SingleAsync();
+        stored.ShouldNotBeNull();
+        stored.ShouldStartWith("v1:");
+        stored.ShouldNotContain(secret);
+    }
+
+    [Fact]
+    public async Task A_short_AUTH_SECRET_stops_start_up_naming_the_variable()
+    {
+        var ex = await Should.ThrowAsync<MySaasChat.Hosting.SettingsException>(() => TestApp.StartAsync(Settings(("AUTH_SECRET", "too-short"))));
+        ex.Variable.ShouldBe("AUTH_SECRET");
     }
 
     [Fact]

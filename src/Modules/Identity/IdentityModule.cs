@@ -33,6 +33,7 @@ public sealed class IdentityModule : IModule
         builder.Services.AddSingleton(OAuthSettings.Load(new Settings(builder.Configuration)));
         builder.Services.AddHttpClient(OAuthSettings.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
         builder.Services.AddSingleton<OAuthClient>();
+        builder.Services.AddSingleton(SecretBox.Load(new Settings(builder.Configuration), options));
         builder.Services.AddHostedService<AdminBootstrap>();
         builder.Services.AddModuleDatabase<IdentityDbContext, SqliteIdentityDbContext, PostgresIdentityDbContext>(options, ModuleName);
     }

@@ -18,6 +18,7 @@ public sealed class IdentityOnRealServersTests
     {
         var settings = await TestServers.ProductionSettingsAsync();
         settings["AUTH_RATE_LIMIT_MAX_REQUESTS"] = authLimit;
+        settings["AUTH_SECRET"] = "test-auth-secret-0123456789abcdef0123456789";
         return settings;
     }
 

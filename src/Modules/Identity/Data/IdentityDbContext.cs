@@ -31,7 +31,7 @@ public abstract class IdentityDbContext(DbContextOptions options) : ModuleDbCont
             e.Property(x => x.Plan).HasMaxLength(40);
             e.Property(x => x.AvatarUrl).HasMaxLength(2048);
             e.Property(x => x.Preferences).HasMaxLength(8192);
-            e.Property(x => x.TotpSecret).HasMaxLength(64);
+            e.Property(x => x.TotpSecret).HasMaxLength(256);
         });
         modelBuilder.Entity<Session>(e =>
         {

@@ -31,9 +31,9 @@ public static class TwoFactor
     }
 
     /// <summary>A TOTP code, or else an unused recovery code (which is then spent).</summary>
-    public static async Task<bool> VerifyAsync(IdentityDbContext db, User user, string code, DateTimeOffset now, CancellationToken ct)
+    public static async Task<bool> VerifyAsync(IdentityDbContext db, User user, string? secret, string code, DateTimeOffset now, CancellationToken ct)
     {
-        if (VerifyCode(user, user.TotpSecret, code, now)) return true;
+        if (VerifyCode(user, secret, code, now)) return true;
         var hash = OpaqueToken.Hash(NormalizeRecoveryCode(code));
         var recovery = await db.RecoveryCodes.FirstOrDefaultAsync(r => r.UserId == user.Id && r.CodeHash == hash && r.UsedAt == null, ct);
         if (recovery is null) return false;

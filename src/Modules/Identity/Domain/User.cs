@@ -23,7 +23,7 @@ public sealed class User
     public string? Preferences { get; set; }
     public int FailedSignIns { get; set; }
     public DateTimeOffset? LockedUntil { get; set; }
-    /// <summary>Base32 TOTP secret; set at setup, used once <see cref="TwoFactorEnabled"/>.</summary>
+    /// <summary>TOTP secret sealed by <see cref="SecretBox"/>; set at setup, used once <see cref="TwoFactorEnabled"/>.</summary>
     public string? TotpSecret { get; set; }
     public bool TwoFactorEnabled { get; set; }
     /// <summary>The last TOTP time step accepted, so a code cannot be replayed within its window.</summary>

@@ -23,7 +23,7 @@ internal static class SignIn
     public static void Map(RouteGroupBuilder group) => group.MapPost("/signin", HandleAsync).AllowAnonymous();
 
     private static async Task<IResult> HandleAsync(SignInRequest request, HttpContext http, IdentityDbContext db, PasswordHasher hasher,
-        Authenticator auth, IdentityOptions options, CancellationToken ct)
+        Authenticator auth, IdentityOptions options, SecretBox box, CancellationToken ct)
     {
         if (await AuthRateLimit.CheckAsync(http, "signin") is { } limited) return limited;
         var email = EmailAddress.Normalize(request.Email);
@@ -53,7 +53,7 @@ internal static class SignIn
                 return Problems.Result(StatusCodes.Status401Unauthorized, "auth.totp_required", "Two-factor code required",
                     "Send the code from your authenticator app (or a recovery code) in the totp field.", "totp");
             }
-            if (!await TwoFactor.VerifyAsync(db, user, request.Totp, now, ct))
+            if (!await TwoFactor.VerifyAsync(db, user, box.Open(user.TotpSecret), request.Totp, now, ct))
             {
                 await RecordFailureAsync(db, user, options, now, ct);
                 return Problems.Result(StatusCodes.Status401Unauthorized, "auth.invalid_totp", "Invalid two-factor code", field: "totp");

@@ -27,7 +27,7 @@ internal static class SetupTwoFactor
 {
     public static void Map(RouteGroupBuilder group) => group.MapPost("/2fa/setup", HandleAsync).RequireAuthorization();
 
-    private static async Task<IResult> HandleAsync(HttpContext http, IdentityDbContext db, IdentityOptions options, CancellationToken ct)
+    private static async Task<IResult> HandleAsync(HttpContext http, IdentityDbContext db, IdentityOptions options, SecretBox box, CancellationToken ct)
     {
         var user = await CurrentUser.LoadAsync(db, http);
         if (user is null) return AuthProblems.Unauthorized();
@@ -35,10 +35,11 @@ internal static class SetupTwoFactor
         {
             return Problems.Result(StatusCodes.Status409Conflict, "auth.2fa_enabled", "Two-factor sign-in is already on", "Disable it first to set up a new authenticator.");
         }
-        user.TotpSecret = TwoFactor.NewSecret();
+        var secret = TwoFactor.NewSecret();
+        user.TotpSecret = box.Seal(secret);
         await db.SaveChangesAsync(ct);
         http.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Ok(new TwoFactorSetupResponse(user.TotpSecret, TwoFactor.OtpauthUri(options.TotpIssuer, user.Email, user.TotpSecret)));
+        return TypedResults.Ok(new TwoFactorSetupResponse(secret, TwoFactor.OtpauthUri(options.TotpIssuer, user.Email, secret)));
     }
 }
 
@@ -46,7 +47,7 @@ internal static class EnableTwoFactor
 {
     public static void Map(RouteGroupBuilder group) => group.MapPost("/2fa/enable", HandleAsync).RequireAuthorization();
 
-    private static async Task<IResult> HandleAsync(TwoFactorCodeRequest request, HttpContext http, IdentityDbContext db, Authenticator auth, CancellationToken ct)
+    private static async Task<IResult> HandleAsync(TwoFactorCodeRequest request, HttpContext http, IdentityDbContext db, Authenticator auth, SecretBox box, CancellationToken ct)
     {
         var user = await CurrentUser.LoadAsync(db, http);
         if (user is null) return AuthProblems.Unauthorized();
@@ -58,7 +59,7 @@ internal static class EnableTwoFactor
         {
             return Problems.Result(StatusCodes.Status409Conflict, "auth.2fa_not_set_up", "Call POST /api/auth/2fa/setup first");
         }
-        if (!TwoFactor.VerifyCode(user, user.TotpSecret, request.Code!, auth.Now))
+        if (!TwoFactor.VerifyCode(user, box.Open(user.TotpSecret), request.Code!, auth.Now))
         {
             return Problems.Result(StatusCodes.Status400BadRequest, "auth.invalid_totp", "Invalid two-factor code", field: "code");
         }
@@ -77,7 +78,7 @@ internal static class DisableTwoFactor
     public static void Map(RouteGroupBuilder group) => group.MapPost("/2fa/disable", HandleAsync).RequireAuthorization();
 
     private static async Task<IResult> HandleAsync(DisableTwoFactorRequest request, HttpContext http, IdentityDbContext db, PasswordHasher hasher,
-        Authenticator auth, CancellationToken ct)
+        Authenticator auth, SecretBox box, CancellationToken ct)
     {
         var user = await CurrentUser.LoadAsync(db, http);
         if (user is null) return AuthProblems.Unauthorized();
@@ -86,7 +87,7 @@ internal static class DisableTwoFactor
             return Problems.Result(StatusCodes.Status409Conflict, "auth.2fa_disabled", "Two-factor sign-in is not on");
         }
         var proven = !string.IsNullOrWhiteSpace(request.Code)
-            ? await TwoFactor.VerifyAsync(db, user, request.Code, auth.Now, ct)
+            ? await TwoFactor.VerifyAsync(db, user, box.Open(user.TotpSecret), request.Code, auth.Now, ct)
             : await hasher.VerifyAsync(request.Password!, user.PasswordHash) != PasswordCheck.Failed;
         if (!proven)
         {

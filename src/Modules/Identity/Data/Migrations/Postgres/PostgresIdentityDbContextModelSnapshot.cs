@@ -316,8 +316,8 @@ namespace MySaasChat.Modules.Identity.Data.Migrations.Postgres
                         .HasColumnType("character varying(20)");
 
                     b.Property<string>("TotpSecret")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
 
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("boolean");

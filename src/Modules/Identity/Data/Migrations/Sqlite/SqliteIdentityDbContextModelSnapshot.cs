@@ -310,7 +310,7 @@ namespace MySaasChat.Modules.Identity.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TotpSecret")
-                        .HasMaxLength(64)
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("TwoFactorEnabled")
