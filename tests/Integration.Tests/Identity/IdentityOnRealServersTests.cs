@@ -66,7 +66,7 @@ public sealed class IdentityOnRealServersTests
         }
         finally
         {
-            await Broker.DeleteAsync(settings["RABBITMQ_PREFIX"]!, "identity");
+            await CleanUp.BrokerAsync(settings);
         }
     }
 
@@ -93,7 +93,7 @@ public sealed class IdentityOnRealServersTests
         }
         finally
         {
-            await Broker.DeleteAsync(settings["RABBITMQ_PREFIX"]!, "identity");
+            await CleanUp.BrokerAsync(settings);
         }
     }
 
@@ -116,7 +116,7 @@ public sealed class IdentityOnRealServersTests
         }
         finally
         {
-            await Broker.DeleteAsync(settings["RABBITMQ_PREFIX"]!, "identity");
+            await CleanUp.BrokerAsync(settings);
         }
     }
 
@@ -135,7 +135,7 @@ public sealed class IdentityOnRealServersTests
         }
         finally
         {
-            await Broker.DeleteAsync(settings["RABBITMQ_PREFIX"]!, "identity");
+            await CleanUp.BrokerAsync(settings);
         }
     }
 }
