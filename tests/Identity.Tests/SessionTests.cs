@@ -72,3 +72,17 @@ public sealed class SessionTests : IAsyncLifetime
         (await _app.Client.GetAsync("/api/auth/sessions")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 }
+
+public sealed class OpenApiTests
+{
+    [Fact]
+    public async Task The_identity_endpoints_are_in_the_openapi_document()
+    {
+        await using var app = await TestApp.StartAsync(Settings());
+        var doc = await app.Client.GetStringAsync("/api/openapi/v1.json");
+        foreach (var path in new[] { "/api/auth/signup", "/api/auth/signin", "/api/auth/refresh", "/api/auth/sessions/{id}", "/api/auth/me", "/api/auth/2fa/enable", "/api/auth/admin/users" })
+        {
+            doc.ShouldContain($"\"{path}\"");
+        }
+    }
+}
