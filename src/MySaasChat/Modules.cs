@@ -1,4 +1,3 @@
-
 using MySaasChat.Hosting;
 
 namespace MySaasChat;
@@ -13,5 +12,6 @@ public static class ProgramModules
     [
         new Modules.Notifications.NotificationsModule(),
         new Modules.Chat.ChatModule(),
+        new Modules.Identity.IdentityModule(),
     ];
 }
