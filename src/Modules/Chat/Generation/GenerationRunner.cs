@@ -284,13 +284,34 @@ public sealed class GenerationRunner(
         try { await RecoverInterruptedAsync(cancellationToken); }
         catch (Exception ex) when (ex is not OperationCanceledException) { logger.LogWarning(ex, "Interrupted replies could not be recovered"); }
         if (redis is null) return;
-        await redis.GetSubscriber().SubscribeAsync(StopChannel, (channel, value) =>
+        // Redis may be down at start-up: the service starts anyway and subscribes once Redis answers
+        // (after that, the multiplexer re-subscribes by itself on every reconnect).
+        _ = Task.Run(() => SubscribeToStopsAsync(redis, _shutdown.Token), CancellationToken.None);
+    }
+
+    private async Task SubscribeToStopsAsync(IConnectionMultiplexer redis, CancellationToken ct)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        while (!ct.IsCancellationRequested)
         {
-            if (Guid.TryParse(value.ToString(), out var id) && _running.Values.Any(g => g.Request.ConversationId == id))
+            try
             {
-                _ = StopLocalAsync(id);
+                await redis.GetSubscriber().SubscribeAsync(StopChannel, (channel, value) =>
+                {
+                    if (Guid.TryParse(value.ToString(), out var id) && _running.Values.Any(g => g.Request.ConversationId == id))
+                    {
+                        _ = StopLocalAsync(id);
+                    }
+                });
+                return;
             }
-        });
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                logger.LogWarning("Cannot subscribe to stop requests yet ({Error}); retrying in {Delay}", ex.Message, delay);
+                try { await Task.Delay(delay, ct); } catch (OperationCanceledException) { return; }
+                delay = TimeSpan.FromSeconds(Math.Min(30, delay.TotalSeconds * 2));
+            }
+        }
     }
 
     /// <summary>On shutdown, running replies stop and are stored as stopped before the process exits.</summary>
