@@ -45,6 +45,22 @@ public sealed class AdminTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_plan_change_from_billing_reaches_the_plan_claim_of_new_tokens()
+    {
+        var email = NewEmail();
+        var user = await _app.SignUpAsync(email);
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<IdentityDbContext>();
+            db.Publish(new SubscriptionChanged(user.User.Id, "pro"));
+            await db.SaveChangesAsync();
+        }
+        await Eventually.TrueAsync(async () => (await _app.SignInAsync(email)).User.Plan == "pro", TimeSpan.FromSeconds(15), "the plan to change");
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken((await _app.SignInAsync(email)).AccessToken);
+        token.GetClaim("plan").Value.ShouldBe("pro");
+    }
+
+    [Fact]
     public async Task Ordinary_users_are_refused()
     {
         var user = await _app.SignUpAsync();

@@ -21,6 +21,7 @@ public sealed class IdentityModule : IModule
     public void AddSubscriptions(SubscriptionCatalog catalog, IServiceCollection? services)
     {
         catalog.AddHandler<SessionRevoked, SessionRevokedHandler, IdentityDbContext>(services, ModuleName);
+        catalog.AddHandler<SubscriptionChanged, SubscriptionChangedHandler, IdentityDbContext>(services, ModuleName);
     }
 
     public void AddServices(WebApplicationBuilder builder, PlatformOptions options)
