@@ -82,6 +82,7 @@ public static class AuthenticationSetup
     public static IServiceCollection AddPlatformAuthentication(this IServiceCollection services, JwtOptions jwt)
     {
         services.AddSingleton(jwt);
+        services.AddSingleton<SessionRevocations>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(o =>
             {
@@ -98,6 +99,15 @@ public static class AuthenticationSetup
                             ctx.Token = token;
                         }
                         return Task.CompletedTask;
+                    },
+                    // A signed-out or revoked session's tokens are refused before they expire.
+                    OnTokenValidated = async ctx =>
+                    {
+                        var sid = ctx.Principal?.FindFirst("sid")?.Value;
+                        if (sid is not null && await ctx.HttpContext.RequestServices.GetRequiredService<SessionRevocations>().IsRevokedAsync(sid, ctx.HttpContext.RequestAborted))
+                        {
+                            ctx.Fail("the session was revoked");
+                        }
                     },
                 };
             });

@@ -1,3 +1,6 @@
+// Module assemblies are referenced under an extern alias: their namespace MySaasChat.Modules.* would clash with the class below.
+extern alias identity;
+
 using MySaasChat.Hosting;
 
 namespace MySaasChat;
@@ -5,5 +8,5 @@ namespace MySaasChat;
 /// <summary>Every module of the program, in the order their endpoints are mapped.</summary>
 public static class Modules
 {
-    public static IReadOnlyList<IModule> All() => [];
+    public static IReadOnlyList<IModule> All() => [new identity::MySaasChat.Modules.Identity.IdentityModule()];
 }
