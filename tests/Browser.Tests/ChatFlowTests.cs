@@ -43,7 +43,7 @@ public sealed class ChatFlowTests(BrowserFixture fixture)
         await Expect(Pages.Conversation(page, title)).ToBeVisibleAsync();
         await Expect(page.GetByTestId("usage")).ToBeVisibleAsync();
         var conversationUrl = page.Url;
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Artifacts, "chat-1280x800.png") });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Animations = ScreenshotAnimations.Disabled, Path = Path.Combine(BrowserFixture.Artifacts, "chat-1280x800.png") });
 
         // A reload keeps you signed in (refresh cookie) and finds the conversation.
         await page.ReloadAsync();
@@ -82,10 +82,10 @@ public sealed class ChatFlowTests(BrowserFixture fixture)
         // The same page on a phone.
         await page.SetViewportSizeAsync(390, 844);
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Open menu" })).ToBeVisibleAsync();
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Artifacts, "chat-390x844.png") });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Animations = ScreenshotAnimations.Disabled, Path = Path.Combine(BrowserFixture.Artifacts, "chat-390x844.png") });
         await page.GetByRole(AriaRole.Button, new() { Name = "Open menu" }).ClickAsync();
         await Expect(Pages.Conversation(page, "Markdown questions")).ToBeInViewportAsync();
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Artifacts, "chat-390x844-menu.png") });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Animations = ScreenshotAnimations.Disabled, Path = Path.Combine(BrowserFixture.Artifacts, "chat-390x844-menu.png") });
         await page.GetByRole(AriaRole.Button, new() { Name = "Close menu" }).ClickAsync();
         await page.SetViewportSizeAsync(1280, 800);
 
