@@ -16,5 +16,6 @@ builder.Services.AddScoped<ApiClient>();
 builder.Services.AddScoped<AuthApi>();
 builder.Services.AddScoped<ChatApi>();
 builder.Services.AddScoped<ConversationList>();
+builder.Services.AddScoped<LiveUpdates>();
 
 await builder.Build().RunAsync();

@@ -43,8 +43,16 @@ internal static partial class Pages
     public static async Task<int[]> SendAndWatchAsync(IPage page, string text)
     {
         await page.GetByTestId("prompt").FillAsync(text);
+        var watching = WatchNextAnswerAsync(page);
+        await page.GetByTestId("prompt").PressAsync("Enter");
+        return await watching;
+    }
+
+    /// <summary>Records the length of the next answer that appears on the page each time it changes, until it is complete.</summary>
+    public static async Task<int[]> WatchNextAnswerAsync(IPage page)
+    {
         var before = await page.GetByTestId("message-assistant").CountAsync();
-        var watching = page.EvaluateAsync<int[]>(@"(before) => new Promise(resolve => {
+        return await page.EvaluateAsync<int[]>(@"(before) => new Promise(resolve => {
             const seen = []; const started = Date.now();
             const timer = setInterval(() => {
                 const answers = document.querySelectorAll('[data-testid=message-assistant]');
@@ -58,8 +66,6 @@ internal static partial class Pages
                 if (Date.now() - started > 45000) { clearInterval(timer); resolve(seen); }
             }, 15);
         })", before);
-        await page.GetByTestId("prompt").PressAsync("Enter");
-        return await watching;
     }
 
     public static async Task OpenMenuAsync(IPage page, string title)
