@@ -10,7 +10,7 @@ public sealed class AccountTests(BrowserFixture fixture)
     [Fact]
     public async Task Errors_are_shown_next_to_the_field_at_fault()
     {
-        await using var context = await fixture.NewContextAsync();
+        await using var context = await fixture.NewContextAsync(390, 844);
         var page = await context.NewPageAsync();
         var email = Pages.NewEmail("grace");
 
@@ -20,6 +20,7 @@ public sealed class AccountTests(BrowserFixture fixture)
         await Expect(page.GetByLabel("Password")).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(page.GetByTestId("email-error")).ToHaveCountAsync(0);
         await Expect(page).ToHaveURLAsync(new Regex("/signup"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Animations = ScreenshotAnimations.Disabled, Path = Path.Combine(BrowserFixture.Artifacts, "signup-error-390x844.png") });
 
         // A malformed email is refused under the email field.
         await page.GetByLabel("Email").FillAsync("not-an-email");

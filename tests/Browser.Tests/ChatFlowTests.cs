@@ -82,6 +82,13 @@ public sealed class ChatFlowTests(BrowserFixture fixture)
         await Expect(Pages.Sidebar(page).Locator(".group-label").First).ToHaveTextAsync("Pinned");
         await Expect(Pages.Conversation(page, "Markdown questions").GetByRole(AriaRole.Img, new() { Name = "Pinned" })).ToBeVisibleAsync();
 
+        // The system's dark theme is followed (the default theme is "system").
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
+        var background = await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+        background.ShouldBe("rgb(21, 23, 28)");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Animations = ScreenshotAnimations.Disabled, Path = Path.Combine(BrowserFixture.Artifacts, "chat-1280x800-dark.png") });
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Light });
+
         // The same page on a phone.
         await page.SetViewportSizeAsync(390, 844);
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Open menu" })).ToBeVisibleAsync();
