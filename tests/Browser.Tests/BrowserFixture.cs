@@ -5,7 +5,7 @@ using MySaasChat.Testing;
 namespace MySaasChat.Browser.Tests;
 
 /// <summary>The real program on the embedded defaults, and Debian's Chromium driven by Playwright (no browser download).</summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     public const string Chromium = "/usr/bin/chromium";
     private IPlaywright? _playwright;
@@ -30,13 +30,15 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             throw new InvalidOperationException($"{Chromium} is missing: apt-get install -y --no-install-recommends chromium");
         }
-        Program = ProgramProcess.Start(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             // Plain HTTP on 127.0.0.1: the refresh cookie cannot be Secure here.
             ["AUTH_COOKIE_SECURE"] = "false",
             // Slow enough that a test sees the answer arrive in pieces.
             ["CHAT_OFFLINE_DELAY_MS"] = "60",
-        });
+        };
+        foreach (var (k, v) in Settings) settings[k] = v;
+        Program = ProgramProcess.Start(settings);
         await Program.WaitForAsync("/health", HttpStatusCode.OK, TimeSpan.FromSeconds(90));
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -46,6 +48,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
         });
     }
+
+    /// <summary>Settings a fixture adds to the program's environment.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 
     public async Task<IBrowserContext> NewContextAsync(int width = 1280, int height = 800)
     {
@@ -69,3 +74,12 @@ public sealed class BrowserFixture : IAsyncLifetime
 
 [CollectionDefinition("browser")]
 public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>;
+
+/// <summary>A program whose free plan allows almost nothing, to see the over-quota message.</summary>
+public sealed class TinyQuotaFixture : BrowserFixture
+{
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?> { ["FREE_MONTHLY_TOKEN_QUOTA"] = "50" };
+}
+
+[CollectionDefinition("browser-tiny-quota")]
+public sealed class TinyQuotaCollection : ICollectionFixture<TinyQuotaFixture>;
