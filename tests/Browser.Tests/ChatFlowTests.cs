@@ -82,6 +82,27 @@ public sealed class ChatFlowTests(BrowserFixture fixture)
         await Expect(Pages.Sidebar(page).Locator(".group-label").First).ToHaveTextAsync("Pinned");
         await Expect(Pages.Conversation(page, "Markdown questions").GetByRole(AriaRole.Img, new() { Name = "Pinned" })).ToBeVisibleAsync();
 
+        // Archive hides it from the list; the archived view shows it and brings it back.
+        await Pages.OpenMenuAsync(page, "Markdown questions");
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Archive" }).ClickAsync();
+        await Expect(Pages.Conversation(page, "Markdown questions")).ToHaveCountAsync(0);
+        await page.GetByTestId("show-archived").ClickAsync();
+        await Pages.OpenMenuAsync(page, "Markdown questions");
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Unarchive" }).ClickAsync();
+        await Expect(Pages.Conversation(page, "Markdown questions")).ToHaveCountAsync(0);
+        await page.GetByTestId("show-archived").ClickAsync();
+        await Expect(Pages.Conversation(page, "Markdown questions")).ToBeVisibleAsync();
+        await page.GotoAsync(conversationUrl);
+        await Expect(page.GetByTestId("chat-title")).ToHaveTextAsync("Markdown questions");
+
+        // Search finds it by a word of the answer, and says so when nothing matches.
+        await page.GetByLabel("Search conversations").FillAsync("provider");
+        await Expect(Pages.Sidebar(page).GetByTestId("conversation")).ToHaveCountAsync(1);
+        await page.GetByLabel("Search conversations").FillAsync("zebra-crossing");
+        await Expect(Pages.Sidebar(page)).ToContainTextAsync("No chat matches your search.");
+        await page.GetByLabel("Search conversations").FillAsync("");
+        await Expect(Pages.Conversation(page, "Markdown questions")).ToBeVisibleAsync();
+
         // The system's dark theme is followed (the default theme is "system").
         await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
         var background = await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");

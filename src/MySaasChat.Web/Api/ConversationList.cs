@@ -5,19 +5,22 @@ public sealed class ConversationList(ChatApi chat)
 {
     public List<ConversationSummary> Items { get; private set; } = [];
     public string Query { get; private set; } = "";
+    /// <summary>Showing archived conversations instead of the active ones.</summary>
+    public bool Archived { get; private set; }
     public bool Loading { get; private set; }
     public ApiProblem? Error { get; private set; }
     public UsageInfo? Usage { get; private set; }
     public event Action? Changed;
 
-    public async Task LoadAsync(string? query = null)
+    public async Task LoadAsync(string? query = null, bool? archived = null)
     {
         Query = query ?? Query;
+        Archived = archived ?? Archived;
         Loading = true;
         Changed?.Invoke();
         try
         {
-            Items = (await chat.ListAsync(Query)).Items;
+            Items = (await chat.ListAsync(Query, Archived)).Items;
             Error = null;
         }
         catch (ApiProblem p)
@@ -48,7 +51,7 @@ public sealed class ConversationList(ChatApi chat)
     public void Upsert(ConversationSummary c)
     {
         Items.RemoveAll(x => x.Id == c.Id);
-        if (!c.Archived && (Query.Length == 0 || c.Title.Contains(Query, StringComparison.OrdinalIgnoreCase)))
+        if (c.Archived == Archived && (Query.Length == 0 || c.Title.Contains(Query, StringComparison.OrdinalIgnoreCase)))
         {
             Items.Add(c);
         }
@@ -67,6 +70,7 @@ public sealed class ConversationList(ChatApi chat)
         Items = [];
         Usage = null;
         Query = "";
+        Archived = false;
     }
 
     /// <summary>Groups for the sidebar: pinned, then by how long ago the conversation was active.</summary>
