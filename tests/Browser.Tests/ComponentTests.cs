@@ -39,7 +39,21 @@ public sealed class ComponentTests
         html.ShouldContain("<span>csharp</span>");
         html.ShouldContain("class=\"language-csharp\"");
         html.ShouldContain("a &lt; b &amp;&amp; c &gt; d");
+        html.ShouldContain("<span class=\"tok-keyword\">var</span>");
         html.ShouldContain("<table>");
+    }
+
+    [Fact]
+    public void Highlighting_colours_tokens_and_escapes_each_of_them()
+    {
+        var html = CodeHighlighter.ToHtml("# note\nif x == \"<b>\": return 42 // done", "python");
+        html.ShouldContain("<span class=\"tok-comment\"># note</span>");
+        html.ShouldContain("<span class=\"tok-keyword\">if</span>");
+        html.ShouldContain("<span class=\"tok-string\">&quot;&lt;b&gt;&quot;</span>");
+        html.ShouldContain("<span class=\"tok-number\">42</span>");
+        html.ShouldNotContain("<b>");
+        CodeHighlighter.ToHtml("<i>plain</i>", "text").ShouldBe("&lt;i&gt;plain&lt;/i&gt;");
+        CodeHighlighter.ToHtml("a = b # not a comment in C", "c").ShouldNotContain("tok-comment");
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public static class Markdown
                 .Write("</span><button type=\"button\" class=\"copy-code\" data-copy-code aria-label=\"Copy code\">Copy</button></div><pre><code");
             if (safeLanguage.Length > 0) renderer.Write(" class=\"language-").Write(safeLanguage).Write("\"");
             renderer.Write(">");
-            renderer.WriteLeafRawLines(block, true, true);
+            renderer.Write(CodeHighlighter.ToHtml(block.Lines.ToString(), safeLanguage));
             renderer.Write("</code></pre></div>");
         }
     }
