@@ -107,6 +107,17 @@ public sealed class AccountTests(BrowserFixture fixture)
         await Pages.LastAnswer(page).GetByRole(AriaRole.Button, new() { Name = "Previous version" }).ClickAsync();
         await Expect(Pages.LastAnswer(page)).ToHaveAttributeAsync("data-state", "stopped");
         await Expect(Pages.LastAnswer(page).GetByText("1/2")).ToBeVisibleAsync();
+
+        // Editing the question starts a new branch with its own answer; the old one stays a version away.
+        var question = page.GetByTestId("message-user").Last;
+        await question.GetByRole(AriaRole.Button, new() { Name = "Edit message" }).ClickAsync();
+        await page.GetByLabel("Edit your message").FillAsync("Write something short instead");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save & send" }).ClickAsync();
+        await Expect(Pages.LastAnswer(page)).ToHaveAttributeAsync("data-state", "complete", new() { Timeout = 30_000 });
+        await Expect(page.GetByTestId("message-user").Last).ToContainTextAsync("Write something short instead");
+        await Expect(page.GetByTestId("message-user").Last.GetByText("2/2")).ToBeVisibleAsync();
+        await page.GetByTestId("message-user").Last.GetByRole(AriaRole.Button, new() { Name = "Previous version" }).ClickAsync();
+        await Expect(page.GetByTestId("message-user").Last).ToContainTextAsync("on two lines");
     }
 }
 
