@@ -40,6 +40,19 @@ public sealed class AuthApi(ApiClient api, AuthSession session)
         session.SignedOut();
     }
 
+    /// <summary>The OAuth providers turned on on the server (e.g. "github", "google"); none when it cannot say.</summary>
+    public async Task<List<string>> OAuthProvidersAsync()
+    {
+        try
+        {
+            return await api.GetAsync<List<string>>("api/auth/oauth/providers");
+        }
+        catch (Exception e) when (e is ApiProblem or JsonException or NotSupportedException)
+        {
+            return [];
+        }
+    }
+
     public Task<AcceptedResponse> ForgotPasswordAsync(string email) => api.PostAsync<AcceptedResponse>("api/auth/forgot-password", new { email });
     public Task ResetPasswordAsync(string token, string password) => api.PostAsync("api/auth/reset-password", new { token, password });
     public Task VerifyEmailAsync(string token) => api.PostAsync("api/auth/verify-email", new { token });
