@@ -1,3 +1,5 @@
+extern alias identity;
+
 using MySaasChat;
 using MySaasChat.Hosting;
 
@@ -15,6 +17,8 @@ namespace MySaasChat
               mysaaschat migrate [--target T]     apply database migrations of the target's modules
               mysaaschat health [--port N] [--url URL]
                                                   ask a running instance for /health/detailed; exit 0 when healthy
+              mysaaschat admin create --email EMAIL --password-stdin
+                                                  create (or reset) a verified admin account; the password is read from stdin
               mysaaschat help
 
             Settings come from environment variables (see .env.example). Without any, `serve` runs
@@ -27,6 +31,10 @@ namespace MySaasChat
             var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
             try
             {
+                if (command == "admin")
+                {
+                    return await AdminCommand(rest);
+                }
                 var (target, port, url) = ParseFlags(rest);
                 switch (command)
                 {
@@ -94,6 +102,52 @@ namespace MySaasChat
                 }
             }
             return (target, port, url);
+        }
+
+        /// <summary>`admin create --email X --password-stdin [--target T]`: the first admin, without a browser or email.</summary>
+        private static async Task<int> AdminCommand(string[] args)
+        {
+            string? email = null, target = null;
+            var fromStdin = false;
+            if (args.Length == 0 || args[0] != "create")
+            {
+                throw new ArgumentException("usage: mysaaschat admin create --email EMAIL --password-stdin");
+            }
+            for (var i = 1; i < args.Length; i++)
+            {
+                string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+                switch (args[i])
+                {
+                    case "--email": email = Next(); break;
+                    case "--password-stdin": fromStdin = true; break;
+                    case "--target" or "-t": target = Next(); break;
+                    default: throw new ArgumentException($"unknown option '{args[i]}'");
+                }
+            }
+            if (email is null || !fromStdin)
+            {
+                throw new ArgumentException("admin create needs --email and --password-stdin (the password is never taken from the command line)");
+            }
+            var password = (await Console.In.ReadLineAsync())?.TrimEnd('\r', '\n');
+            if (string.IsNullOrEmpty(password))
+            {
+                Console.Error.WriteLine("mysaaschat: no password on stdin");
+                return 64;
+            }
+            await using var app = MySaasChatApp.Build(new AppArguments { Target = target });
+            if (!app.Services.GetRequiredService<IReadOnlyList<IModule>>().Any(m => m.Name == "identity"))
+            {
+                throw new ArgumentException("the identity module does not run in this target; use --target auth or all");
+            }
+            await MySaasChatApp.PrepareAsync(app);
+            var (created, error) = await identity::MySaasChat.Modules.Identity.Domain.AdminBootstrap.CreateAdminAsync(app.Services, email, password, CancellationToken.None);
+            if (error is not null)
+            {
+                Console.Error.WriteLine($"mysaaschat: {error}");
+                return 65;
+            }
+            Console.WriteLine(created ? $"admin {email} created" : $"{email} is now an admin with the new password");
+            return 0;
         }
 
         /// <summary>For container health checks: exit 0 when /health/detailed answers 200.</summary>

@@ -50,7 +50,7 @@ public sealed class SignInTests : IAsyncLifetime
         await _app.PostSignInAsync(NewEmail(), "Not-The-Password-1");
         var known = new List<double>();
         var unknown = new List<double>();
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 5; i++)
         {
             var sw = Stopwatch.StartNew();
             await _app.PostSignInAsync(email, "Not-The-Password-" + i);
@@ -59,10 +59,10 @@ public sealed class SignInTests : IAsyncLifetime
             await _app.PostSignInAsync(NewEmail(), "Not-The-Password-" + i);
             unknown.Add(sw.Elapsed.TotalMilliseconds);
         }
-        var k = known.Order().ElementAt(1);
-        var u = unknown.Order().ElementAt(1);
+        var k = known.Order().ElementAt(2);
+        var u = unknown.Order().ElementAt(2);
         // Without the dummy hash an unknown email answers in ~1 ms against ~100+ ms for a hash.
-        u.ShouldBeGreaterThan(k * 0.5, $"known {k:F0} ms, unknown {u:F0} ms");
+        u.ShouldBeGreaterThan(k * 0.3, $"known {k:F0} ms, unknown {u:F0} ms");
     }
 
     [Theory]

@@ -27,9 +27,12 @@ public sealed class IdentityModule : IModule
     {
         var identity = IdentityOptions.Load(new Settings(builder.Configuration));
         builder.Services.AddSingleton(identity);
-        builder.Services.AddSingleton<PasswordHasher>();
+        builder.Services.AddSingleton(new PasswordHasher(identity.HashMemoryKiB, identity.HashIterations, identity.HashParallelism));
         builder.Services.AddSingleton<AccessTokenIssuer>();
         builder.Services.AddScoped<Authenticator>();
+        builder.Services.AddSingleton(OAuthSettings.Load(new Settings(builder.Configuration)));
+        builder.Services.AddHttpClient(OAuthSettings.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
+        builder.Services.AddSingleton<OAuthClient>();
         builder.Services.AddHostedService<AdminBootstrap>();
         builder.Services.AddModuleDatabase<IdentityDbContext, SqliteIdentityDbContext, PostgresIdentityDbContext>(options, ModuleName);
     }
@@ -56,6 +59,9 @@ public sealed class IdentityModule : IModule
         SetupTwoFactor.Map(group);
         EnableTwoFactor.Map(group);
         DisableTwoFactor.Map(group);
+
+        OAuthSignIn.Map(group);
+        Jwks.Map(app);
 
         var admin = group.MapGroup("/admin").RequireAuthorization(p => p.RequireClaim("role", Roles.Admin));
         ListUsers.Map(admin);

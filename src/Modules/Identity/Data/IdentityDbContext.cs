@@ -12,6 +12,7 @@ public abstract class IdentityDbContext(DbContextOptions options) : ModuleDbCont
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<EmailToken> EmailTokens => Set<EmailToken>();
     public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
+    public DbSet<OAuthState> OAuthStates => Set<OAuthState>();
 
     protected override string Schema => IdentityModule.ModuleName;
 
@@ -64,6 +65,17 @@ public abstract class IdentityDbContext(DbContextOptions options) : ModuleDbCont
             e.HasKey(x => x.Id);
             e.Property(x => x.CodeHash).HasMaxLength(64);
             e.HasIndex(x => x.UserId);
+        });
+        modelBuilder.Entity<OAuthState>(e =>
+        {
+            e.ToTable("oauth_states");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.StateHash).HasMaxLength(64);
+            e.HasIndex(x => x.StateHash).IsUnique();
+            e.Property(x => x.Provider).HasMaxLength(20);
+            e.Property(x => x.CodeVerifier).HasMaxLength(128);
+            e.Property(x => x.ReturnTo).HasMaxLength(512);
+            e.HasIndex(x => x.ExpiresAt);
         });
     }
 }

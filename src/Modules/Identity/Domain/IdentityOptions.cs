@@ -18,6 +18,9 @@ public sealed class IdentityOptions
     /// <summary>Cookie Secure flag; only turned off for local plain-HTTP development.</summary>
     public bool SecureCookie { get; init; } = true;
     public string TotpIssuer { get; init; } = "My-SaaS-Chat";
+    public int HashMemoryKiB { get; init; } = PasswordHasher.DefaultMemoryKiB;
+    public int HashIterations { get; init; } = PasswordHasher.DefaultIterations;
+    public int HashParallelism { get; init; } = PasswordHasher.DefaultParallelism;
 
     public static IdentityOptions Load(Settings s)
     {
@@ -40,6 +43,10 @@ public sealed class IdentityOptions
             AdminEmail = adminEmail is null ? null : EmailAddress.Normalize(adminEmail),
             SecureCookie = s.Bool("AUTH_COOKIE_SECURE", true),
             TotpIssuer = s.String("TOTP_ISSUER") ?? "My-SaaS-Chat",
+            // Below OWASP's floor (19 MiB) is refused; existing hashes move to new parameters at each user's next sign-in.
+            HashMemoryKiB = s.Int("PASSWORD_HASH_MEMORY_KB", PasswordHasher.DefaultMemoryKiB, 19456, 1 << 21),
+            HashIterations = s.Int("PASSWORD_HASH_ITERATIONS", PasswordHasher.DefaultIterations, 2, 100),
+            HashParallelism = s.Int("PASSWORD_HASH_PARALLELISM", PasswordHasher.DefaultParallelism, 1, 16),
         };
     }
 }

@@ -31,7 +31,10 @@ public sealed class AccessTokenIssuer(JwtOptions jwt, IdentityOptions options, T
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = expires.UtcDateTime,
-            SigningCredentials = new SigningCredentials(jwt.SigningKey, SecurityAlgorithms.HmacSha256),
+            // ES256 when a private key is configured (other services then need only the public key), else HS256.
+            SigningCredentials = jwt.EcSigningKey is { } ec
+                ? new SigningCredentials(ec, SecurityAlgorithms.EcdsaSha256)
+                : new SigningCredentials(jwt.SigningKey, SecurityAlgorithms.HmacSha256),
             Subject = new ClaimsIdentity(
             [
                 new Claim("sub", user.Id.ToString()),

@@ -85,3 +85,14 @@ public sealed class RecoveryCode
     public required string CodeHash { get; set; }
     public DateTimeOffset? UsedAt { get; set; }
 }
+
+/// <summary>An OAuth sign-in in progress: the state (stored hashed) and the PKCE verifier, for one use within minutes.</summary>
+public sealed class OAuthState
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public required string StateHash { get; set; }
+    public required string Provider { get; set; }
+    public required string CodeVerifier { get; set; }
+    public string? ReturnTo { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+}

@@ -117,6 +117,44 @@ namespace MySaasChat.Modules.Identity.Data.Migrations.Sqlite
                     b.ToTable("email_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("MySaasChat.Modules.Identity.Domain.OAuthState", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CodeVerifier")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReturnTo")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StateHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("StateHash")
+                        .IsUnique();
+
+                    b.ToTable("oauth_states", (string)null);
+                });
+
             modelBuilder.Entity("MySaasChat.Modules.Identity.Domain.RecoveryCode", b =>
                 {
                     b.Property<Guid>("Id")
