@@ -22,6 +22,14 @@ public sealed class ConversationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_chat_endpoints_are_in_the_openapi_document()
+    {
+        var doc = await _app.Client.GetStringAsync("/api/openapi/v1.json");
+        doc.ShouldContain("/api/chat/conversations/{id}/messages");
+        doc.ShouldContain("/api/chat/usage");
+    }
+
+    [Fact]
     public async Task Created_conversation_is_read_back_updated_and_deleted()
     {
         var client = _app.UserClient(Guid.NewGuid());

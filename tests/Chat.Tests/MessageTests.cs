@@ -105,6 +105,10 @@ public sealed class MessageTests : IAsyncLifetime
 
         var bad = await client.PostAsJsonAsync($"/api/chat/messages/{sent.AssistantMessage.Id}/regenerate", new { model = "nope" });
         bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await bad.ProblemAsync()).Code.ShouldBe("validation_failed");
+
+        var noBody = await client.PostAsync($"/api/chat/messages/{sent.UserMessage.Id}/regenerate", null);
+        noBody.StatusCode.ShouldBe(HttpStatusCode.OK, await noBody.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -161,6 +165,29 @@ public sealed class MessageTests : IAsyncLifetime
             return page!.Items.Count == 0;
         }, TimeSpan.FromSeconds(10), "conversations erased");
         (await keeper.GetAsync($"/api/chat/conversations/{kept.Id}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Replies_left_streaming_by_a_dead_process_are_marked_failed_at_start()
+    {
+        var client = _app.UserClient(Guid.NewGuid());
+        var conversation = await client.CreateConversationAsync();
+        var sent = await client.SendAsync(conversation.Id, new { content = "hello" });
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
+            var orphan = db.Messages.Single(m => m.Id == sent.AssistantMessage.Id);
+            orphan.State = "streaming";
+            await db.SaveChangesAsync();
+        }
+
+        await _app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>()
+            .OfType<chat::MySaasChat.Modules.Chat.Generation.GenerationRunner>().Single().StartAsync(CancellationToken.None);
+
+        var detail = await client.GetFromJsonAsync<ConversationDetail>($"/api/chat/conversations/{conversation.Id}", ChatTestKit.Json);
+        detail!.Messages[^1].State.ShouldBe("failed");
+        detail.Messages[^1].Error!.ShouldContain("interrupted");
+        detail.Messages[^1].Content.ShouldBe(sent.AssistantMessage.Content);
     }
 
     private async Task PublishAsync(IntegrationEvent e)

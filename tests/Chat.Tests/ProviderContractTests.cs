@@ -195,5 +195,51 @@ public sealed class ProviderContractTests
         fake.Requests.Count.ShouldBe(2);
         var models = await client.GetFromJsonAsync<List<ModelBody>>("/api/chat/models", ChatTestKit.Json);
         models!.Single(m => m.Provider == "openai").Available.ShouldBeFalse();
+        var health = await app.Client.GetStringAsync("/health/detailed");
+        health.ShouldContain("chat:providers");
+        health.ShouldContain("circuit open: openai");
+    }
+
+    [Fact]
+    public async Task Several_models_of_one_provider_are_listed_and_the_chosen_one_is_asked_for()
+    {
+        await using var fake = await FakeProvider.StartAsync((http, _) => FakeProvider.WriteSseAsync(http, Wire.OpenAi("gpt-4o", Pieces, 3, 4)));
+        await using var app = await ChatTestKit.StartAsync(Settings(("OPENAI_BASE_URL", fake.Url + "/v1"), ("OPENAI_MODEL", "gpt-4o-mini,gpt-4o")));
+        var client = app.UserClient(Guid.NewGuid());
+        var models = await client.GetFromJsonAsync<List<ModelBody>>("/api/chat/models", ChatTestKit.Json);
+        models!.Select(m => m.Id).ShouldBe(["gpt-4o-mini", "gpt-4o", "offline"]);
+        models!.Single(m => m.IsDefault).Id.ShouldBe("gpt-4o-mini");
+        models!.Single(m => m.Id == "gpt-4o").InputPricePerMillion.ShouldBe(2.50m);
+
+        var conversation = await client.CreateConversationAsync(new { model = "gpt-4o" });
+        var result = await client.SendAsync(conversation.Id, new { content = "hi" });
+
+        result.AssistantMessage.Model.ShouldBe("gpt-4o");
+        fake.Requests.ShouldHaveSingleItem().Body!["model"]!.GetValue<string>().ShouldBe("gpt-4o");
+        // an OpenAI-compatible server without a key (Ollama): no Authorization worth the name is required
+        fake.Requests[0].Path.ShouldBe("/v1/chat/completions");
+    }
+
+    [Fact]
+    public async Task A_second_openai_compatible_server_runs_beside_openai_and_is_a_fallback()
+    {
+        await using var openai = await FakeProvider.StartAsync((http, _) => FakeProvider.ErrorAsync(http, 500, "{\"error\":{\"message\":\"down\"}}"));
+        await using var groq = await FakeProvider.StartAsync((http, _) => FakeProvider.WriteSseAsync(http, Wire.OpenAi("llama-3.1-8b-instant", Pieces, 5, 4)));
+        await using var app = await ChatTestKit.StartAsync(Settings(
+            ("OPENAI_API_KEY", "sk-test"), ("OPENAI_BASE_URL", openai.Url + "/v1"),
+            ("OPENAI_COMPATIBLE_BASE_URL", groq.Url + "/openai/v1"), ("OPENAI_COMPATIBLE_API_KEY", "gsk-test"),
+            ("CHAT_FALLBACK_ORDER", "compatible")));
+        var client = app.UserClient(Guid.NewGuid());
+        var models = await client.GetFromJsonAsync<List<ModelBody>>("/api/chat/models", ChatTestKit.Json);
+        models!.Select(m => (m.Provider, m.Id)).ShouldBe([("openai", "gpt-4o-mini"), ("compatible", "llama-3.1-8b-instant"), ("offline", "offline")]);
+        var conversation = await client.CreateConversationAsync();
+
+        var result = await client.SendAsync(conversation.Id, new { content = "hi" });
+
+        result.AssistantMessage.Provider.ShouldBe("compatible");
+        result.AssistantMessage.Model.ShouldBe("llama-3.1-8b-instant");
+        var request = groq.Requests.ShouldHaveSingleItem();
+        request.Path.ShouldBe("/openai/v1/chat/completions");
+        request.Headers.Authorization.ToString().ShouldBe("Bearer gsk-test");
     }
 }

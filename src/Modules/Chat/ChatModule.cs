@@ -37,6 +37,7 @@ public sealed class ChatModule : IModule
         services.AddSingleton<ChatNotifier>();
         services.AddSingleton<GenerationRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<GenerationRunner>());
+        services.AddHealthChecks().AddCheck<ProvidersHealthCheck>("chat:providers", Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, [HealthTags.Optional]);
 
         var signalr = services.AddSignalR(o => o.EnableDetailedErrors = false)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);

@@ -5,9 +5,12 @@ using MySaasChat.Hosting;
 namespace MySaasChat.Modules.Chat;
 
 /// <summary>A provider the operator configured: its key, model and (for tests and compatible servers) base URL.</summary>
-public sealed record ProviderSettings(string Name, string? ApiKey, string Model, string? BaseUrl)
+/// <summary><paramref name="Models"/>: the provider's models, the first being its default (OPENAI_MODEL=a,b lists several).</summary>
+public sealed record ProviderSettings(string Name, string? ApiKey, IReadOnlyList<string> Models, string? BaseUrl)
 {
-    public bool Configured => ApiKey is not null || (Name == "openai" && BaseUrl is not null);
+    public string Model => Models[0];
+
+    public bool Configured => Name == "compatible" ? BaseUrl is not null : ApiKey is not null || (Name == "openai" && BaseUrl is not null);
 }
 
 /// <summary>Every setting of the chat module, read once at start-up; a bad value names its variable.</summary>
@@ -24,6 +27,8 @@ public sealed class ChatSettings
     public int CircuitFailures { get; init; } = 5;
     public TimeSpan CircuitBreak { get; init; } = TimeSpan.FromSeconds(30);
     public int OfflineDelayMs { get; init; } = 30;
+    public TimeSpan SaveInterval { get; init; } = TimeSpan.FromSeconds(2);
+    public int MaxConcurrentReplies { get; init; } = 3;
     public IReadOnlyDictionary<string, (decimal In, decimal Out)> Prices { get; init; } = new Dictionary<string, (decimal, decimal)>();
     public IReadOnlyDictionary<string, int> ContextWindows { get; init; } = new Dictionary<string, int>();
     public IReadOnlyDictionary<string, long> Quotas { get; init; } = new Dictionary<string, long>();
@@ -42,6 +47,8 @@ public sealed class ChatSettings
         ["gemini-2.0-flash"] = (0.10m, 0.40m),
         ["gemini-2.5-flash"] = (0.30m, 2.50m),
         ["gemini-2.5-pro"] = (1.25m, 10.00m),
+        ["llama-3.1-8b-instant"] = (0.05m, 0.08m),
+        ["llama-3.3-70b-versatile"] = (0.59m, 0.79m),
     };
 
     private static readonly Dictionary<string, int> KnownWindows = new(StringComparer.OrdinalIgnoreCase)
@@ -57,6 +64,8 @@ public sealed class ChatSettings
         ["gemini-2.0-flash"] = 1_048_576,
         ["gemini-2.5-flash"] = 1_048_576,
         ["gemini-2.5-pro"] = 1_048_576,
+        ["llama-3.1-8b-instant"] = 131_072,
+        ["llama-3.3-70b-versatile"] = 131_072,
     };
 
     public static ChatSettings Load(IConfiguration config)
@@ -64,16 +73,18 @@ public sealed class ChatSettings
         var s = new Settings(config);
         var providers = new List<ProviderSettings>
         {
-            new("openai", s.String("OPENAI_API_KEY"), s.String("OPENAI_MODEL") ?? "gpt-4o-mini", Url(s, "OPENAI_BASE_URL")),
-            new("anthropic", s.String("ANTHROPIC_API_KEY"), s.String("ANTHROPIC_MODEL") ?? "claude-sonnet-4-5", Url(s, "ANTHROPIC_BASE_URL")),
-            new("google", s.String("GOOGLE_API_KEY"), s.String("GOOGLE_MODEL") ?? "gemini-2.0-flash", Url(s, "GOOGLE_BASE_URL")),
+            new("openai", s.String("OPENAI_API_KEY"), Models(s, "OPENAI_MODEL", "gpt-4o-mini"), Url(s, "OPENAI_BASE_URL")),
+            new("anthropic", s.String("ANTHROPIC_API_KEY"), Models(s, "ANTHROPIC_MODEL", "claude-sonnet-4-5"), Url(s, "ANTHROPIC_BASE_URL")),
+            new("google", s.String("GOOGLE_API_KEY"), Models(s, "GOOGLE_MODEL", "gemini-2.0-flash"), Url(s, "GOOGLE_BASE_URL")),
+            // A second OpenAI-compatible server beside OpenAI itself: Groq, Ollama, vLLM, LM Studio, Workers AI.
+            new("compatible", s.String("OPENAI_COMPATIBLE_API_KEY"), Models(s, "OPENAI_COMPATIBLE_MODEL", "llama-3.1-8b-instant"), Url(s, "OPENAI_COMPATIBLE_BASE_URL")),
         };
         var fallback = s.List("CHAT_FALLBACK_ORDER").Select(p => p.ToLowerInvariant()).ToList();
         foreach (var name in fallback)
         {
-            if (name is not ("openai" or "anthropic" or "google" or "offline"))
+            if (name is not ("openai" or "anthropic" or "google" or "compatible" or "offline"))
             {
-                throw new SettingsException("CHAT_FALLBACK_ORDER", $"'{name}' is not a provider; use openai, anthropic, google or offline");
+                throw new SettingsException("CHAT_FALLBACK_ORDER", $"'{name}' is not a provider; use openai, anthropic, google, compatible or offline");
             }
         }
         var prices = new Dictionary<string, (decimal, decimal)>(KnownPrices, StringComparer.OrdinalIgnoreCase);
@@ -111,6 +122,8 @@ public sealed class ChatSettings
             CircuitFailures = s.Int("CHAT_CIRCUIT_FAILURES", 5, 1, 1000),
             CircuitBreak = s.Duration("CHAT_CIRCUIT_BREAK", TimeSpan.FromSeconds(30)),
             OfflineDelayMs = s.Int("CHAT_OFFLINE_DELAY_MS", 30, 0, 10_000),
+            SaveInterval = s.Duration("CHAT_SAVE_INTERVAL", TimeSpan.FromSeconds(2)),
+            MaxConcurrentReplies = s.Int("CHAT_MAX_CONCURRENT_REPLIES", 3, 1, 1000),
             Prices = prices,
             ContextWindows = windows,
             Quotas = new Dictionary<string, long>
@@ -128,6 +141,21 @@ public sealed class ChatSettings
 
     /// <summary>0 means unlimited.</summary>
     public long QuotaOf(string plan) => Quotas.TryGetValue(plan, out var q) ? q : Quotas["free"];
+
+    private static IReadOnlyList<string> Models(Settings s, string name, string fallback)
+    {
+        var models = s.List(name);
+        if (models.Count == 0) return [fallback];
+        if (models.Any(m => m.Length > 100 || m.Any(char.IsWhiteSpace)))
+        {
+            throw new SettingsException(name, "must be model ids separated by commas, e.g. gpt-4o-mini,gpt-4o");
+        }
+        if (models.Contains("offline", StringComparer.OrdinalIgnoreCase))
+        {
+            throw new SettingsException(name, "'offline' is the built-in model's name; choose another");
+        }
+        return models;
+    }
 
     private static string? Url(Settings s, string name)
     {

@@ -18,7 +18,7 @@ internal static class RegenerateMessage
     public static void Map(RouteGroupBuilder group) => group.MapPost("/messages/{id:guid}/regenerate", HandleAsync);
 
     private static async Task<IResult> HandleAsync(Guid id, HttpContext http, ChatDbContext db, ProviderCatalog catalog,
-        Quotas quotas, CancellationToken ct, RegenerateRequest? request = null)
+        Quotas quotas, ChatSettings settings, CancellationToken ct, RegenerateRequest? request = null)
     {
         var userId = http.User.UserId();
         var message = await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id && m.UserId == userId, ct);
@@ -35,6 +35,11 @@ internal static class RegenerateMessage
 
         var quota = await quotas.StatusAsync(db, userId, http.User.PlanClaim(), ct);
         if (quota.Exceeded) return Replying.QuotaExceeded(quota);
+        if (http.RequestServices.GetRequiredService<GenerationRunner>().RunningFor(userId) >= settings.MaxConcurrentReplies)
+        {
+            return Problems.Result(StatusCodes.Status429TooManyRequests, "chat.too_many_replies",
+                "Too many replies at once", $"At most {settings.MaxConcurrentReplies} replies can run at the same time; wait for one to finish or stop it.");
+        }
         return await Replying.ReplyAsync(http, db, conversation, userMessage, model, titleChanged: false, ct);
     }
 }

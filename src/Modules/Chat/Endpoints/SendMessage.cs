@@ -65,6 +65,11 @@ internal static class SendMessage
 
         var quota = await quotas.StatusAsync(db, userId, http.User.PlanClaim(), ct);
         if (quota.Exceeded) return Replying.QuotaExceeded(quota);
+        if (http.RequestServices.GetRequiredService<GenerationRunner>().RunningFor(userId) >= settings.MaxConcurrentReplies)
+        {
+            return Problems.Result(StatusCodes.Status429TooManyRequests, "chat.too_many_replies",
+                "Too many replies at once", $"At most {settings.MaxConcurrentReplies} replies can run at the same time; wait for one to finish or stop it.");
+        }
 
         // The user's words are stored before any provider is called: nothing typed is ever lost.
         var userMessage = new Message

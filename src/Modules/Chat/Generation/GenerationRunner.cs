@@ -6,6 +6,8 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Hosting;
+using MySaasChat.Hosting;
+using StackExchange.Redis;
 using MySaasChat.Contracts;
 using MySaasChat.Modules.Chat.Data;
 using MySaasChat.Modules.Chat.Domain;
@@ -41,8 +43,11 @@ public sealed class RunningGeneration(GenerationRequest request)
 /// </summary>
 public sealed class GenerationRunner(
     IServiceScopeFactory scopes, ProviderCatalog catalog, ChatSettings settings, TokenCounter tokens,
-    ChatNotifier notifier, TimeProvider time, ILogger<GenerationRunner> logger) : IHostedService
+    ChatNotifier notifier, TimeProvider time, ILogger<GenerationRunner> logger,
+    PlatformOptions platform, IConnectionMultiplexer? redis = null) : IHostedService
 {
+    private RedisChannel StopChannel => RedisChannel.Literal(platform.RedisKeyPrefix + "chat:stop");
+
     public static readonly Meter Meter = new("MySaasChat.Chat");
     private static readonly Counter<long> Completions = Meter.CreateCounter<long>("chat.completions", description: "Finished replies by provider, model and outcome");
     private static readonly Counter<long> TokensUsed = Meter.CreateCounter<long>("chat.tokens", description: "Prompt and completion tokens");
@@ -52,6 +57,9 @@ public sealed class GenerationRunner(
     private readonly ConcurrentDictionary<Guid, RunningGeneration> _running = new();
     private readonly CancellationTokenSource _shutdown = new();
 
+    /// <summary>Replies of this user running on this instance.</summary>
+    public int RunningFor(Guid userId) => _running.Values.Count(g => g.Request.UserId == userId);
+
     public RunningGeneration Start(GenerationRequest request)
     {
         var generation = new RunningGeneration(request);
@@ -60,8 +68,22 @@ public sealed class GenerationRunner(
         return generation;
     }
 
-    /// <summary>Stops every reply running in a conversation and waits until each is stored.</summary>
+    /// <summary>
+    /// Stops every reply running in a conversation and waits until each is stored. Behind a load
+    /// balancer the reply may run on another instance: with Redis, every instance is told.
+    /// </summary>
     public async Task<int> StopAsync(Guid conversationId)
+    {
+        var local = await StopLocalAsync(conversationId);
+        if (redis is not null)
+        {
+            try { await redis.GetSubscriber().PublishAsync(StopChannel, conversationId.ToString()); }
+            catch (RedisException ex) { logger.LogWarning(ex, "Stop could not be sent to other instances"); }
+        }
+        return local;
+    }
+
+    private async Task<int> StopLocalAsync(Guid conversationId)
     {
         var targets = _running.Values.Where(g => g.Request.ConversationId == conversationId).ToList();
         foreach (var g in targets) await g.Stop.CancelAsync();
@@ -78,6 +100,7 @@ public sealed class GenerationRunner(
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(g.Stop.Token, _shutdown.Token);
         var ct = cts.Token;
         var started = Stopwatch.GetTimestamp();
+        var lastSave = started;
         double? firstTokenMs = null;
         var text = new StringBuilder();
         UsageDetails? usage = null;
@@ -117,6 +140,11 @@ public sealed class GenerationRunner(
                     text.Append(delta);
                     g.Events.Writer.TryWrite(new DeltaEvent(r.AssistantMessageId, delta));
                     await notifier.Delta(r.ConversationId, r.AssistantMessageId, delta);
+                    if (Stopwatch.GetElapsedTime(lastSave) >= settings.SaveInterval)
+                    {
+                        lastSave = Stopwatch.GetTimestamp();
+                        await SavePartialAsync(r.AssistantMessageId, text.ToString());
+                    }
                 }
                 circuit.Success();
                 outcome = MessageStates.Complete;
@@ -219,12 +247,60 @@ public sealed class GenerationRunner(
         return body;
     }
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>What was generated so far, so a client that reloads mid-reply sees it and a crash loses little.</summary>
+    private async Task SavePartialAsync(Guid messageId, string content)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
+            await db.Messages.Where(m => m.Id == messageId && m.State == MessageStates.Streaming)
+                .ExecuteUpdateAsync(u => u.SetProperty(m => m.Content, content), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            logger.LogWarning(ex, "Partial reply {Message} could not be saved", messageId);
+        }
+    }
+
+    /// <summary>
+    /// Replies left "streaming" by a process that died: nobody will finish them. Alone (no Redis) every
+    /// such reply is orphaned; beside other instances only those older than an hour are.
+    /// </summary>
+    private async Task RecoverInterruptedAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
+        var before = redis is null ? DateTimeOffset.MaxValue : time.GetUtcNow().AddHours(-1);
+        var count = await db.Messages.Where(m => m.State == MessageStates.Streaming && m.CreatedAt < before)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(m => m.State, MessageStates.Failed)
+                .SetProperty(m => m.Error, "interrupted: the server stopped during the reply"), ct);
+        if (count > 0) logger.LogWarning("{Count} replies interrupted by a restart were marked failed", count);
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try { await RecoverInterruptedAsync(cancellationToken); }
+        catch (Exception ex) when (ex is not OperationCanceledException) { logger.LogWarning(ex, "Interrupted replies could not be recovered"); }
+        if (redis is null) return;
+        await redis.GetSubscriber().SubscribeAsync(StopChannel, (channel, value) =>
+        {
+            if (Guid.TryParse(value.ToString(), out var id) && _running.Values.Any(g => g.Request.ConversationId == id))
+            {
+                _ = StopLocalAsync(id);
+            }
+        });
+    }
 
     /// <summary>On shutdown, running replies stop and are stored as stopped before the process exits.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _shutdown.CancelAsync();
+        if (redis is not null)
+        {
+            try { await redis.GetSubscriber().UnsubscribeAsync(StopChannel); } catch (RedisException) { }
+        }
         var pending = _running.Values.Select(g => g.Completion).ToArray();
         try { await Task.WhenAll(pending).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken); }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException) { }

@@ -17,7 +17,7 @@ public sealed record ChatModel(string Id, string Provider, IChatClient Client, i
 /// </summary>
 public sealed class ProviderCatalog : IDisposable
 {
-    private readonly Dictionary<string, ChatModel> _byProvider = new(StringComparer.Ordinal);
+    private readonly List<ChatModel> _models = [];
     private readonly Dictionary<string, CircuitBreaker> _circuits = new(StringComparer.Ordinal);
     private readonly ChatSettings _settings;
     private readonly HttpClient _http;
@@ -29,56 +29,62 @@ public sealed class ProviderCatalog : IDisposable
         var sdkTimeout = settings.ProviderTimeout * 5;
         foreach (var p in settings.Providers.Where(p => p.Configured))
         {
-            IChatClient client = p.Name switch
+            _circuits[p.Name] = new CircuitBreaker(settings.CircuitFailures, settings.CircuitBreak, time);
+            OpenAIClient? openai = p.Name is not ("openai" or "compatible") ? null : new OpenAIClient(new ApiKeyCredential(p.ApiKey ?? "none"), new OpenAIClientOptions
             {
-                "openai" => new OpenAIClient(new ApiKeyCredential(p.ApiKey ?? "none"), new OpenAIClientOptions
-                {
-                    Endpoint = p.BaseUrl is null ? null : new Uri(p.BaseUrl),
-                    NetworkTimeout = sdkTimeout,
-                    RetryPolicy = new ClientRetryPolicy(settings.ProviderRetries),
-                }).GetChatClient(p.Model).AsIChatClient(),
-                "anthropic" => new AnthropicClient
-                {
-                    ApiKey = p.ApiKey!,
-                    BaseUrl = p.BaseUrl ?? "https://api.anthropic.com",
-                    MaxRetries = settings.ProviderRetries,
-                    Timeout = sdkTimeout,
-                }.AsIChatClient(p.Model, settings.MaxOutputTokens),
-                "google" => new GeminiChatClient(_http, p.BaseUrl ?? GeminiChatClient.DefaultBaseUrl, p.ApiKey!, p.Model, settings.ProviderRetries),
-                _ => throw new InvalidOperationException(p.Name),
+                Endpoint = p.BaseUrl is null ? null : new Uri(p.BaseUrl),
+                NetworkTimeout = sdkTimeout,
+                RetryPolicy = new ClientRetryPolicy(settings.ProviderRetries),
+            });
+            AnthropicClient? anthropic = p.Name != "anthropic" ? null : new AnthropicClient
+            {
+                ApiKey = p.ApiKey!,
+                BaseUrl = p.BaseUrl ?? "https://api.anthropic.com",
+                MaxRetries = settings.ProviderRetries,
+                Timeout = sdkTimeout,
             };
-            Add(new ChatModel(p.Model, p.Name, client, settings.ContextWindowOf(p.Model), settings.PriceOf(p.Model).In, settings.PriceOf(p.Model).Out), time);
+            foreach (var model in p.Models.Where(m => Find(m) is null))
+            {
+                IChatClient client = p.Name switch
+                {
+                    "openai" or "compatible" => openai!.GetChatClient(model).AsIChatClient(),
+                    "anthropic" => anthropic!.AsIChatClient(model, settings.MaxOutputTokens),
+                    "google" => new GeminiChatClient(_http, p.BaseUrl ?? GeminiChatClient.DefaultBaseUrl, p.ApiKey!, model, settings.ProviderRetries),
+                    _ => throw new InvalidOperationException(p.Name),
+                };
+                var price = settings.PriceOf(model);
+                _models.Add(new ChatModel(model, p.Name, client, settings.ContextWindowOf(model), price.In, price.Out));
+            }
         }
-        Add(new ChatModel(OfflineChatClient.ModelId, "offline", new OfflineChatClient(settings.OfflineDelayMs, tokens),
-            settings.ContextWindowOf(OfflineChatClient.ModelId), 0m, 0m), time);
+        _circuits["offline"] = new CircuitBreaker(int.MaxValue, TimeSpan.Zero, time);
+        _models.Add(new ChatModel(OfflineChatClient.ModelId, "offline", new OfflineChatClient(settings.OfflineDelayMs, tokens),
+            settings.ContextWindowOf(OfflineChatClient.ModelId), 0m, 0m));
         DefaultModel = settings.DefaultModel is { } d && Find(d) is not null
-            ? d
-            : _byProvider.Values.FirstOrDefault(m => m.Provider != "offline")?.Id ?? OfflineChatClient.ModelId;
-    }
-
-    private void Add(ChatModel model, TimeProvider time)
-    {
-        _byProvider[model.Provider] = model;
-        _circuits[model.Provider] = new CircuitBreaker(_settings.CircuitFailures, _settings.CircuitBreak, time);
+            ? Find(d)!.Id
+            : _models.FirstOrDefault(m => m.Provider != "offline")?.Id ?? OfflineChatClient.ModelId;
     }
 
     public string DefaultModel { get; }
 
-    public IEnumerable<ChatModel> Models => _byProvider.Values;
+    public IEnumerable<ChatModel> Models => _models;
 
-    public ChatModel? Find(string modelId) => _byProvider.Values.FirstOrDefault(m => string.Equals(m.Id, modelId, StringComparison.OrdinalIgnoreCase));
+    public ChatModel? Find(string modelId) => _models.FirstOrDefault(m => string.Equals(m.Id, modelId, StringComparison.OrdinalIgnoreCase));
 
     public CircuitBreaker Circuit(string provider) => _circuits[provider];
 
     public bool IsAvailable(ChatModel model) => _circuits[model.Provider].AllowsRequest;
 
-    /// <summary>The chosen model first, then the configured fallback order (providers that are not configured are skipped).</summary>
+    /// <summary>
+    /// The chosen model first, then the default model of each provider in the configured fallback
+    /// order (providers that are not configured, and the chosen model's own provider, are skipped).
+    /// </summary>
     public IReadOnlyList<ChatModel> Chain(ChatModel chosen)
     {
         var chain = new List<ChatModel> { chosen };
         foreach (var provider in _settings.FallbackOrder)
         {
-            if (_byProvider.TryGetValue(provider, out var m) && !chain.Contains(m)) chain.Add(m);
+            if (provider == chosen.Provider) continue;
+            if (_models.FirstOrDefault(m => m.Provider == provider) is { } m && !chain.Contains(m)) chain.Add(m);
         }
         return chain;
     }
@@ -88,7 +94,7 @@ public sealed class ProviderCatalog : IDisposable
 
     public void Dispose()
     {
-        foreach (var m in _byProvider.Values) m.Client.Dispose();
+        foreach (var m in _models) m.Client.Dispose();
         _http.Dispose();
     }
 }
@@ -165,5 +171,18 @@ public static class ProviderErrors
             }
         }
         return null;
+    }
+}
+
+/// <summary>/health/detailed: degraded while a provider's circuit is open (the fallback or the user's retry still works).</summary>
+public sealed class ProvidersHealthCheck(ProviderCatalog catalog) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
+{
+    public Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
+        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var open = catalog.Models.Where(m => !catalog.IsAvailable(m)).Select(m => m.Provider).Distinct().ToList();
+        return Task.FromResult(open.Count == 0
+            ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy($"{catalog.Models.Count()} models")
+            : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Degraded($"circuit open: {string.Join(", ", open)}"));
     }
 }
