@@ -38,6 +38,26 @@ public sealed class AccountTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task Sign_in_offers_the_providers_the_server_has_and_sends_the_browser_to_them_with_pkce()
+    {
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.NewPageAsync();
+        // GitHub itself is not reachable from here: answer for it and look at where the browser was sent.
+        await page.RouteAsync("https://github.com/**", route => route.FulfillAsync(new() { Status = 200, ContentType = "text/plain", Body = "GitHub stand-in" }));
+
+        await page.GotoAsync("/signin?error=oauth_denied");
+        await Expect(page.GetByTestId("form-error")).ToContainTextAsync("cancelled at the provider");
+        await Expect(page.GetByTestId("oauth-google")).ToHaveCountAsync(0);
+        await page.GetByTestId("oauth-github").ClickAsync();
+        await page.WaitForURLAsync(new Regex("^https://github\\.com/login/oauth/authorize"));
+        var query = System.Web.HttpUtility.ParseQueryString(new Uri(page.Url).Query);
+        query["client_id"].ShouldBe("browser-test-client");
+        query["code_challenge_method"].ShouldBe("S256");
+        query["state"].ShouldNotBeNullOrEmpty();
+        query["redirect_uri"].ShouldBe($"{fixture.BaseUrl}/api/auth/oauth/github/callback");
+    }
+
+    [Fact]
     public async Task Two_factor_set_up_in_settings_then_sign_in_asks_for_the_code()
     {
         await using var context = await fixture.NewContextAsync();

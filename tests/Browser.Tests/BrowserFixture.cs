@@ -36,6 +36,9 @@ public class BrowserFixture : IAsyncLifetime
             ["AUTH_COOKIE_SECURE"] = "false",
             // Slow enough that a test sees the answer arrive in pieces.
             ["CHAT_OFFLINE_DELAY_MS"] = "60",
+            // GitHub sign-in turned on; the test stops the browser at GitHub's door.
+            ["GITHUB_CLIENT_ID"] = "browser-test-client",
+            ["GITHUB_CLIENT_SECRET"] = "browser-test-secret",
         };
         foreach (var (k, v) in Settings) settings[k] = v;
         Program = ProgramProcess.Start(settings);
