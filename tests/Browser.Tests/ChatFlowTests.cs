@@ -139,4 +139,25 @@ public sealed class ChatFlowTests(BrowserFixture fixture)
 
         problems.ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task A_lost_connection_shows_a_banner_and_the_app_resumes_when_it_returns()
+    {
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await Pages.SignUpAsync(page, "Margaret Hamilton", Pages.NewEmail("margaret"));
+        await Pages.ExpectChatAsync(page);
+        await Expect(page.Locator(".chat")).ToHaveAttributeAsync("data-live", "hub");
+
+        await context.SetOfflineAsync(true);
+        await page.GetByLabel("Search conversations").FillAsync("anything");
+        await Expect(page.GetByText("Connection lost. Reconnecting…")).ToBeVisibleAsync();
+
+        await context.SetOfflineAsync(false);
+        await Expect(page.GetByText("Connection lost. Reconnecting…")).ToBeHiddenAsync(new() { Timeout = 20_000 });
+        await page.GetByLabel("Search conversations").FillAsync("");
+        var lengths = await Pages.SendAndWatchAsync(page, "Still there?");
+        lengths[^1].ShouldBeGreaterThan(0);
+        await Expect(Pages.LastAnswer(page)).ToHaveAttributeAsync("data-state", "complete");
+    }
 }
