@@ -65,6 +65,10 @@ public static class MySaasChatApp
             builder.WebHost.UseUrls($"http://{(bind.Contains(':') ? $"[{bind}]" : bind)}:{options.Port}");
         }
         args.Configure?.Invoke(builder);
+        if (options.IsAll && !args.UseTestServer)
+        {
+            builder.WebHost.UseStaticWebAssets(); // the web app's files from the build output (a no-op once published)
+        }
 
         var app = builder.Build();
         app.UseServiceDefaults();
@@ -73,6 +77,14 @@ public static class MySaasChatApp
         foreach (var module in active)
         {
             module.MapEndpoints(app);
+        }
+        // The web app (target all): its files, and index.html for every page path; unknown /api paths stay 404 problems.
+        var webAssets = Path.Combine(AppContext.BaseDirectory, $"{app.Environment.ApplicationName}.staticwebassets.endpoints.json");
+        if (options.IsAll && File.Exists(webAssets))
+        {
+            app.MapStaticAssets(webAssets);
+            app.MapFallback("/api/{**rest}", () => Problems.NotFound("not_found", "Endpoint"));
+            app.MapFallbackToFile("index.html", new StaticFileOptions { OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = "no-cache" });
         }
         return app;
     }
