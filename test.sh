@@ -22,6 +22,7 @@ install_packages() {
   command -v rabbitmq-server >/dev/null || missing+=(rabbitmq-server)
   command -v nginx >/dev/null || missing+=(nginx)
   command -v npm >/dev/null || missing+=(nodejs npm)
+  command -v chromium >/dev/null || missing+=(chromium)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     as_root apt-get update -qq >/dev/null

@@ -421,13 +421,16 @@ else
   done
   AUTH_TARGET=all
   APP_ENV=(DATA_DIR="$WORK/auth-data" BIND_ADDRESS=127.0.0.1 TRUST_PROXY=true HSTS_MAX_AGE=31536000 LOG_LEVEL=warn
-           JWT_SECRET="$(openssl rand -hex 32)" ASPNETCORE_ENVIRONMENT=Production)
+           JWT_SECRET="$(openssl rand -hex 32)" AUTH_SECRET="$(openssl rand -hex 32)" ASPNETCORE_ENVIRONMENT=Production)
   if redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; then
     AUTH_TARGET=auth
     APP_ENV+=(REDIS_URL=redis://127.0.0.1:6379 RABBITMQ_URL=amqp://guest:guest@127.0.0.1:5672/
               REDIS_KEY_PREFIX="mysaaschat-deploytest:" RABBITMQ_PREFIX="mysaaschat-deploytest")
   fi
   if [ -n "$DLL" ]; then
+    # As an operator does (checklist phase 7): migrate once, then serve.
+    env "${APP_ENV[@]}" dotnet "$DLL" migrate --target "$AUTH_TARGET" >"$WORK/auth-migrate.log" 2>&1 \
+      || bad "mysaaschat migrate --target $AUTH_TARGET" "$(tail -5 "$WORK/auth-migrate.log")"
     env "${APP_ENV[@]}" dotnet "$DLL" serve --target "$AUTH_TARGET" --port "$AUTH_PORT" >"$WORK/auth.log" 2>&1 &
     PIDS+=($!)
   fi
@@ -456,6 +459,7 @@ else
       REDIS_KEY_PREFIX=mysaaschat-deploytest: RABBITMQ_PREFIX=mysaaschat-deploytest
       JWT_SECRET=$(openssl rand -hex 32) AUTH_SECRET=$(openssl rand -hex 32) REFRESH_TOKEN_SECRET=$(openssl rand -hex 32)
       DATA_DIR=$3 BIND_ADDRESS=127.0.0.1
+      dotnet "$4" migrate --target auth || exit 1
       exec dotnet "$4" serve --target auth --port "$5"' _ "$ROOT/.env.example" "$ENV_DB" "$WORK/env-data" "$DLL" "$ENV_PORT" >"$WORK/env-app.log" 2>&1 &
     PIDS+=($!)
     if wait_http "http://127.0.0.1:$ENV_PORT/health" 60; then
