@@ -74,6 +74,11 @@ namespace MySaasChat
                 Console.Error.WriteLine($"mysaaschat: configuration error: {ex.Message}");
                 return 78;
             }
+            catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                Console.Error.WriteLine($"mysaaschat: cannot start: PORT: {ex.Message} Stop the other process or choose another port with --port or PORT.");
+                return 1;
+            }
             catch (StartupException ex)
             {
                 Console.Error.WriteLine($"mysaaschat: cannot start: {ex.Message}");

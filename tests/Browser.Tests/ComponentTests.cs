@@ -1,3 +1,4 @@
+using MySaasChat.Contracts;
 using MySaasChat.Web.Api;
 using MySaasChat.Web.Components;
 

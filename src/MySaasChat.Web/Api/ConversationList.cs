@@ -20,7 +20,7 @@ public sealed class ConversationList(ChatApi chat)
         Changed?.Invoke();
         try
         {
-            Items = (await chat.ListAsync(Query, Archived)).Items;
+            Items = (await chat.ListAsync(Query, Archived)).Items.ToList();
             Error = null;
         }
         catch (ApiProblem p)

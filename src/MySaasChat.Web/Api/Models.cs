@@ -1,44 +1,16 @@
-using System.Text.Json;
-
-namespace MySaasChat.Web.Api;
-
-// The public API's shapes, as any client sees them (camelCase JSON). Unknown fields are ignored.
-
-public sealed record UserInfo(
-    Guid Id, string Email, string Name, string Role, string Plan, bool EmailVerified, bool TwoFactorEnabled,
-    bool Disabled, string? AvatarUrl, JsonElement? Preferences, DateTimeOffset CreatedAt);
-
-public sealed record TokenResponse(string AccessToken, string? RefreshToken, int ExpiresIn, UserInfo User);
-
-public sealed record AcceptedResponse(string Status, string Message);
-
-public sealed record SessionInfo(Guid Id, string? Device, string? IpAddress, DateTimeOffset CreatedAt, DateTimeOffset LastUsedAt, bool Current);
-
-public sealed record UserPage(List<UserInfo> Items, int Page, int PageSize, int Total);
-
-public sealed record TwoFactorSetup(string Secret, string OtpauthUri);
-
-public sealed record RecoveryCodesResponse(List<string> RecoveryCodes);
-
-public sealed record ConversationSummary(
-    Guid Id, string Title, string? Model, string? SystemPrompt, bool Pinned, bool Archived,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
-
-public sealed record ConversationPage(List<ConversationSummary> Items, string? NextCursor);
-
-public sealed record ChatMessage(
-    Guid Id, Guid ConversationId, Guid? ParentId, string Role, string Content, string State,
-    string? Provider, string? Model, string? Error, int? PromptTokens, int? CompletionTokens,
-    DateTimeOffset CreatedAt, List<Guid>? SiblingIds);
-
-public sealed record ConversationDetail(ConversationSummary Conversation, Guid? LeafId, List<ChatMessage> Messages);
-
-public sealed record ModelInfo(
-    string Id, string Provider, int ContextWindow, decimal InputPricePerMillion, decimal OutputPricePerMillion,
-    bool Available, bool IsDefault);
-
-public sealed record UsageByModel(string Model, string Provider, long PromptTokens, long CompletionTokens, decimal Cost, int Completions);
-
-public sealed record UsageInfo(
-    string Plan, long Quota, long Used, long Remaining, DateTimeOffset PeriodStart, DateTimeOffset ResetsAt,
-    decimal Cost, List<UsageByModel>? Models);
+// The public API's shapes come from MySaasChat.Contracts, the same records the server answers with.
+// The web app calls them by the names it reads best in its own code.
+global using UserInfo = MySaasChat.Contracts.UserResponse;
+global using TokenResponse = MySaasChat.Contracts.TokenResponse;
+global using AcceptedResponse = MySaasChat.Contracts.AcceptedResponse;
+global using SessionInfo = MySaasChat.Contracts.SessionResponse;
+global using UserPage = MySaasChat.Contracts.UserPage;
+global using TwoFactorSetup = MySaasChat.Contracts.TwoFactorSetupResponse;
+global using RecoveryCodesResponse = MySaasChat.Contracts.RecoveryCodesResponse;
+global using ConversationSummary = MySaasChat.Contracts.ConversationSummary;
+global using ConversationPage = MySaasChat.Contracts.ConversationPage;
+global using ChatMessage = MySaasChat.Contracts.ChatMessageBody;
+global using ConversationDetail = MySaasChat.Contracts.ConversationDetail;
+global using ModelInfo = MySaasChat.Contracts.ModelBody;
+global using UsageByModel = MySaasChat.Contracts.UsageByModel;
+global using UsageInfo = MySaasChat.Contracts.UsageBody;

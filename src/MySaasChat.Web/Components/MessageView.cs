@@ -36,7 +36,7 @@ public sealed class MessageView
         _html = null;
     }
 
-    public static MessageView From(Web.Api.ChatMessage m)
+    public static MessageView From(ChatMessage m)
     {
         var view = new MessageView
         {
@@ -46,7 +46,7 @@ public sealed class MessageView
             State = m.State,
             Model = m.Model,
             Error = m.Error,
-            SiblingIds = m.SiblingIds ?? [m.Id],
+            SiblingIds = m.SiblingIds is { Count: > 0 } ids ? [.. ids] : [m.Id],
         };
         view.Append(m.Content);
         return view;

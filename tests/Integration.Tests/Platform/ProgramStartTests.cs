@@ -61,4 +61,24 @@ public sealed class ProgramStartTests
         await using var program = ProgramProcess.Start(env);
         await program.WaitForAsync("/health/detailed", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
     }
+
+    [Fact]
+    public async Task A_port_already_in_use_stops_start_up_with_a_plain_message()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            var (exit, output) = await ProgramProcess.RunAsync(new Dictionary<string, string?>(), TimeSpan.FromSeconds(60), "serve", "--port", port.ToString());
+            exit.ShouldBe(1);
+            output.ShouldContain("PORT");
+            output.ShouldContain("already in use");
+            output.ShouldNotContain("Unhandled exception");
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
 }
