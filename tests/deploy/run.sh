@@ -184,7 +184,7 @@ if command -v docker-compose >/dev/null; then
   check "docker-compose -f docker-compose.prod.yml config -q" bash -c "cd '$C' && docker-compose -f docker-compose.prod.yml config -q"
   check "docker-compose -f docker-compose.yml config -q (local, one container)" bash -c "cd '$C' && docker-compose -f docker-compose.yml config -q"
   services=$(cd "$C" && docker-compose config --services 2>&1 | sort | tr '\n' ' ')
-  want="alertmanager analytics-service auth-service backup-service billing-service blackbox-exporter certbot chat-service clickhouse grafana jaeger mongodb nginx node-exporter notifications-service orchestrator-service postgres prometheus rabbitmq redis "
+  want="alertmanager analytics-service auth-service backup-service billing-service blackbox-exporter certbot chat-service clickhouse grafana jaeger mongodb nginx node-exporter notifications-service orchestrator-service postgres prometheus rabbitmq redis web-assets "
   [ "$services" = "$want" ] && ok "plain docker-compose (COMPOSE_FILE from .env) sees the production services" \
     || bad "docker-compose config --services with .env" "got:  $services" "want: $want"
   (cd "$C" && docker-compose -f docker-compose.prod.yml config >"$WORK/compose.resolved.yml" 2>&1)
@@ -368,6 +368,16 @@ mkdir -p "$CERTS"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=api.yourdomain.com" \
   -keyout "$CERTS/privkey.pem" -out "$CERTS/fullchain.pem" >/dev/null 2>&1
 
+# The web app as the web-assets service puts it in nginx's volume: the image's wwwroot, plus the
+# plain-named blazor.webassembly.js that index.html asks for.
+WEBROOT=$WORK/webroot
+mkdir -p "$WEBROOT"
+if [ -n "${DLL:-}" ] && [ -d "$(dirname "$DLL")/wwwroot" ]; then
+  cp -a "$(dirname "$DLL")/wwwroot/." "$WEBROOT/"
+  (cd "$WEBROOT/_framework" && for f in blazor.webassembly.*.js; do cp "$f" blazor.webassembly.js;
+    [ -f "$f.gz" ] && cp "$f.gz" blazor.webassembly.js.gz; [ -f "$f.br" ] && cp "$f.br" blazor.webassembly.js.br; done; true)
+fi
+
 # render_nginx DIR tls|http: the repository's nginx.conf + conf.d, with paths and upstreams for this machine.
 render_nginx() {
   local d=$1 mode=$2
@@ -382,6 +392,7 @@ render_nginx() {
     s|listen 443 ssl http2 default_server;|listen 127.0.0.1:$HTTPS_PORT ssl http2 default_server;|;
     s|/etc/letsencrypt/live/api.yourdomain.com/|$CERTS/|; s|root /var/www/certbot;|root $d/certbot;|;
     s|include /etc/nginx/conf.d/api.locations;|include $d/conf.d/api.locations;|" "$d/conf.d/api.conf"
+  sed -i -E "s|root /usr/share/nginx/html;|root $WEBROOT;|" "$d/conf.d/api.locations"
   sed -i -E "s|http://auth-service:3001|http://127.0.0.1:$AUTH_PORT|; s|http://chat-service:3002|http://127.0.0.1:$CHAT_PORT|;
     s|http://billing-service:3003|http://127.0.0.1:$BILLING_PORT|; s|http://analytics-service:3004|http://127.0.0.1:$ANALYTICS_PORT|;
     s|http://notifications-service:3005|http://127.0.0.1:$NOTIF_PORT|; s|http://orchestrator-service:3006|http://127.0.0.1:$ORCH_PORT|" "$d/conf.d/api.locations"
@@ -530,6 +541,20 @@ PY
     head -c $((11 * 1024 * 1024)) /dev/zero >"$WORK/big"
     code=$(curl -s "${H[@]}" -o /dev/null -w '%{http_code}' -X POST --data-binary "@$WORK/big" "$U/api/billing/upload")
     [ "$code" = 413 ] && ok "client_max_body_size: an 11 MB body gets 413 at the gateway" || bad "11 MB body: $code"
+    if [ -f "$WEBROOT/index.html" ]; then
+      code=$(curl -s "${H[@]}" -D "$WORK/h" -o "$WORK/b" -w '%{http_code}' "$U/")
+      [ "$code" = 200 ] && grep -q '_framework/blazor.webassembly.js' "$WORK/b" && header content-security-policy "$WORK/h" | grep -q "wasm-unsafe-eval" \
+        && ok "/ serves the web app's index.html with its CSP" || bad "web app at /: $code" "$(head -c 300 "$WORK/b")"
+      code=$(curl -s "${H[@]}" -o "$WORK/b" -w '%{http_code}' "$U/c/0f8fad5b-d9cb-469f-a165-70867728950e")
+      [ "$code" = 200 ] && grep -q '_framework/blazor.webassembly.js' "$WORK/b" && ok "a page path (/c/<id>) gets index.html" || bad "SPA fallback: $code"
+      code=$(curl -s "${H[@]}" -D "$WORK/h" -o /dev/null -w '%{http_code}' -H 'Accept-Encoding: gzip' "$U/_framework/blazor.webassembly.js")
+      [ "$code" = 200 ] && header content-encoding "$WORK/h" | grep -q gzip && header cache-control "$WORK/h" | grep -q no-cache \
+        && ok "/_framework/blazor.webassembly.js served precompressed (gzip) and revalidated (no-cache)" || bad "/_framework/blazor.webassembly.js: $code" "$(cat "$WORK/h")"
+      code=$(curl -s "${H[@]}" -o "$WORK/b" -w '%{http_code}' "$U/api/no-such-service/x")
+      [ "$code" = 404 ] && grep -q gateway.not_found "$WORK/b" && ok "an unknown /api path is a 404 problem, not the web app" || bad "/api/no-such-service: $code"
+    else
+      skip "web app through nginx (no published wwwroot)"
+    fi
     code=$(curl -s "${H[@]}" -o /dev/null -w '%{http_code}' "$U/metrics")
     [ "$code" = 404 ] && ok "/metrics is not exposed publicly (404)" || bad "/metrics through nginx: $code"
     code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: api.yourdomain.com' "http://127.0.0.1:$HTTP_PORT/api/chat/health")
