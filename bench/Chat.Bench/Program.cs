@@ -61,18 +61,25 @@ await app.StartAsync();
 var chatUrl = $"http://127.0.0.1:{port}";
 
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 10_000, PooledConnectionLifetime = TimeSpan.FromMinutes(10) }) { Timeout = TimeSpan.FromMinutes(10) };
-var token = Mint(Guid.NewGuid());
+// Many people chatting at once, not one person with 1000 tabs: one user (and token) per stream,
+// since a user may run only CHAT_MAX_CONCURRENT_REPLIES replies at a time.
+var failures = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
 
 Console.WriteLine($"{Tokens} tokens per reply, {tokenDelay.TotalMilliseconds} ms apart; medians");
 Console.WriteLine("streams | direct TTFT ms | relay TTFT ms | TTFT ratio | direct tok/s | relay tok/s | tok/s ratio | relay errors");
 foreach (var n in levels)
 {
     var direct = await RunAsync(n, _ => DirectAsync());
-    var conversations = await Task.WhenAll(Enumerable.Range(0, n).Select(_ => CreateConversationAsync()));
-    var relay = await RunAsync(n, i => RelayAsync(conversations[i]));
+    var users = Enumerable.Range(0, n).Select(_ => Mint(Guid.NewGuid())).ToArray();
+    var conversations = await Task.WhenAll(users.Select(CreateConversationAsync));
+    var relay = await RunAsync(n, i => RelayAsync(users[i], conversations[i]));
     var (dT, dR, _) = Summary(direct);
     var (rT, rR, errors) = Summary(relay);
     Console.WriteLine($"{n,7} | {dT,13:F1} | {rT,13:F1} | {rT / dT,10:F2} | {dR,12:F1} | {rR,11:F1} | {dR / rR,11:F2} | {errors}");
+}
+foreach (var (reason, count) in failures)
+{
+    Console.WriteLine($"failed: {count} x {reason}");
 }
 
 await app.StopAsync();
@@ -105,7 +112,7 @@ async Task<(double, double, bool)> DirectAsync()
     return await MeasureAsync(request, "data: {", line => line.Contains("\"content\""));
 }
 
-async Task<(double, double, bool)> RelayAsync(Guid conversation)
+async Task<(double, double, bool)> RelayAsync(string token, Guid conversation)
 {
     using var request = new HttpRequestMessage(HttpMethod.Post, $"{chatUrl}/api/chat/conversations/{conversation}/messages") { Content = JsonContent.Create(new { content = "go" }) };
     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -119,7 +126,12 @@ async Task<(double, double, bool)> MeasureAsync(HttpRequestMessage request, stri
     {
         var start = Stopwatch.GetTimestamp();
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        if (response.StatusCode != HttpStatusCode.OK) return (0, 0, false);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            var reason = $"{request.RequestUri!.Host}:{request.RequestUri.Port} {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            failures.AddOrUpdate(reason.Length > 200 ? reason[..200] : reason, 1, (_, c) => c + 1);
+            return (0, 0, false);
+        }
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8);
         double? first = null;
         var count = 0;
@@ -132,13 +144,14 @@ async Task<(double, double, bool)> MeasureAsync(HttpRequestMessage request, stri
         var total = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         return count == 0 ? (0, 0, false) : (first!.Value, count / ((total - first.Value) / 1000.0), true);
     }
-    catch (HttpRequestException)
+    catch (HttpRequestException ex)
     {
+        failures.AddOrUpdate(ex.Message, 1, (_, c) => c + 1);
         return (0, 0, false);
     }
 }
 
-async Task<Guid> CreateConversationAsync()
+async Task<Guid> CreateConversationAsync(string token)
 {
     using var request = new HttpRequestMessage(HttpMethod.Post, $"{chatUrl}/api/chat/conversations") { Content = JsonContent.Create(new { title = "bench" }) };
     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);

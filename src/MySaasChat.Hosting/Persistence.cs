@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -53,7 +54,7 @@ public static class Persistence
         {
             await using var scope = services.CreateAsyncScope();
             var db = (DbContext)scope.ServiceProvider.GetRequiredService(database.ContextType);
-            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+            // No pending-migrations query first: on a new database it fails (no history table yet) and EF logs it as an error.
             if (db.Database.IsSqlite())
             {
                 // WAL lets readers go on while a writer commits; it is a property of the file, set once.
@@ -63,6 +64,10 @@ public static class Persistence
             }
             if (db.Database.GetMigrations().Any())
             {
+                // Create the history table (and schema) first, idempotently: otherwise a first migration on
+                // PostgreSQL reads a table that is not there yet, and EF logs that as an error.
+                var history = db.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>();
+                await db.Database.ExecuteSqlRawAsync(history.GetCreateIfNotExistsScript(), ct);
                 await db.Database.MigrateAsync(ct);
             }
             else
@@ -70,7 +75,7 @@ public static class Persistence
                 // A module without migrations (a test probe) gets its schema created directly.
                 await db.Database.EnsureCreatedAsync(ct);
             }
-            logger.LogInformation("Database of {Module} is up to date ({Count} migrations applied)", database.Module, pending.Count);
+            logger.LogInformation("Database of {Module} is up to date ({Count} migrations)", database.Module, db.Database.GetMigrations().Count());
         }
     }
 
