@@ -30,9 +30,7 @@ public sealed class EventDispatcher(IServiceScopeFactory scopes, ILogger<EventDi
         }
 
         var handler = scope.ServiceProvider.GetRequiredService(subscription.HandlerType);
-        var method = typeof(IIntegrationEventHandler<>).MakeGenericType(subscription.EventType)
-            .GetMethod(nameof(IIntegrationEventHandler<IntegrationEvent>.HandleAsync))!;
-        await (Task)method.Invoke(handler, System.Reflection.BindingFlags.DoNotWrapExceptions, null, [@event, ct], null)!;
+        await (Task)subscription.HandleMethod.Invoke(handler, System.Reflection.BindingFlags.DoNotWrapExceptions, null, [@event, ct], null)!;
 
         db.InboxMessages.Add(new InboxMessage
         {

@@ -96,7 +96,7 @@ public sealed class OutboxRelay<TContext>(
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 var attempts = row.Attempts + 1;
-                var error = Truncate($"{ex.GetType().Name}: {ex.Message}", 2000);
+                var error = Text.Truncate($"{ex.GetType().Name}: {ex.Message}", 2000);
                 if (attempts >= options.MaxAttempts || ex is PoisonMessageException)
                 {
                     logger.LogError(ex, "Event {EventId} ({Type}) dead-lettered after {Attempts} attempts", row.Id, row.Type, attempts);
@@ -120,6 +120,4 @@ public sealed class OutboxRelay<TContext>(
         }
         return published;
     }
-
-    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 }

@@ -104,7 +104,7 @@ public sealed class RabbitMqConsumers(
                 DateTimeOffset.UtcNow, null);
             await connection.PublishAsync(options.DeadLetterExchange, consumerName, dead, new Dictionary<string, object?>
             {
-                ["x-error"] = Truncate($"{failure.GetType().Name}: {failure.Message}", 1000),
+                ["x-error"] = Text.Truncate($"{failure.GetType().Name}: {failure.Message}", 1000),
                 ["x-poison"] = failure is PoisonMessageException ? "true" : "false",
                 ["x-original-routing-key"] = delivery.RoutingKey,
             }, ct);
@@ -137,8 +137,6 @@ public sealed class RabbitMqConsumers(
             }
         }
     }
-
-    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -15,6 +15,10 @@ public sealed record EventSubscription(string Consumer, Type EventType, Type Han
 {
     public string EventName => EventTypes.NameOf(EventType);
     public string HandlerName => $"{Consumer}:{HandlerType.Name}";
+
+    /// <summary>IIntegrationEventHandler&lt;EventType&gt;.HandleAsync, looked up once rather than on every event.</summary>
+    internal System.Reflection.MethodInfo HandleMethod { get; } = typeof(IIntegrationEventHandler<>).MakeGenericType(EventType)
+        .GetMethod(nameof(IIntegrationEventHandler<IntegrationEvent>.HandleAsync))!;
 }
 
 /// <summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json.Serialization;
+using MySaasChat.Testing;
 
 namespace MySaasChat.Integration.Tests.Notifications;
 
@@ -17,8 +18,8 @@ public sealed class Maildev : IAsyncLifetime
     private Process? _process;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    public int SmtpPort { get; } = FreePort();
-    public int WebPort { get; } = FreePort();
+    public int SmtpPort { get; } = ProgramProcess.FreePort();
+    public int WebPort { get; } = ProgramProcess.FreePort();
 
     public async Task InitializeAsync()
     {
@@ -112,15 +113,6 @@ public sealed class Maildev : IAsyncLifetime
         {
             return false;
         }
-    }
-
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private static string RepositoryRoot()
