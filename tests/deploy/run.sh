@@ -368,14 +368,11 @@ mkdir -p "$CERTS"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=api.yourdomain.com" \
   -keyout "$CERTS/privkey.pem" -out "$CERTS/fullchain.pem" >/dev/null 2>&1
 
-# The web app as the web-assets service puts it in nginx's volume: the image's wwwroot, plus the
-# plain-named blazor.webassembly.js that index.html asks for.
+# The web app as the web-assets service puts it in nginx's volume: the published wwwroot, as is.
 WEBROOT=$WORK/webroot
 mkdir -p "$WEBROOT"
 if [ -n "${DLL:-}" ] && [ -d "$(dirname "$DLL")/wwwroot" ]; then
   cp -a "$(dirname "$DLL")/wwwroot/." "$WEBROOT/"
-  (cd "$WEBROOT/_framework" && for f in blazor.webassembly.*.js; do cp "$f" blazor.webassembly.js;
-    [ -f "$f.gz" ] && cp "$f.gz" blazor.webassembly.js.gz; [ -f "$f.br" ] && cp "$f.br" blazor.webassembly.js.br; done; true)
 fi
 
 # render_nginx DIR tls|http: the repository's nginx.conf + conf.d, with paths and upstreams for this machine.
